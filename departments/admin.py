@@ -1,0 +1,54 @@
+from django.contrib import admin
+
+from .models import CalendarDay, Department, DispatchRule, Membership, Region
+
+
+@admin.register(Region)
+class RegionAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "level", "parent"]
+    list_filter = ["level"]
+    search_fields = ["code", "name"]
+    list_select_related = ["parent"]
+    autocomplete_fields = ["parent"]
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    autocomplete_fields = ["user"]
+
+
+@admin.register(Department)
+class DepartmentAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "kind", "parent", "region", "is_active"]
+    list_filter = ["kind", "is_active"]
+    search_fields = ["code", "name"]
+    list_select_related = ["parent", "region"]
+    autocomplete_fields = ["parent", "region"]
+    inlines = [MembershipInline]
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    list_display = ["user", "department", "role"]
+    list_filter = ["role", "department__kind"]
+    search_fields = ["user__username", "user__first_name", "department__name"]
+    list_select_related = ["user", "department"]
+    autocomplete_fields = ["user", "department"]
+
+
+@admin.register(DispatchRule)
+class DispatchRuleAdmin(admin.ModelAdmin):
+    list_display = ["category", "region", "unit", "unit_kind"]
+    list_filter = ["unit_kind"]
+    search_fields = ["category__name", "category__code", "unit__name"]
+    list_select_related = ["category__parent__parent", "region", "unit"]
+    autocomplete_fields = ["category", "region", "unit"]
+
+
+@admin.register(CalendarDay)
+class CalendarDayAdmin(admin.ModelAdmin):
+    list_display = ["date", "kind", "name", "provisional"]
+    list_filter = ["kind", "provisional", ("date", admin.DateFieldListFilter)]
+    search_fields = ["name"]
+    date_hierarchy = "date"

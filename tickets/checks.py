@@ -1,0 +1,60 @@
+"""System checks for configuration invariants the workflow relies on."""
+
+from django.core import checks
+from django.db import DatabaseError
+
+from . import permissions, workflow
+
+
+@checks.register()
+def check_transition_table(app_configs=None, **kwargs):
+    """tickets.E001: every status and every action is in the transition table."""
+    return [
+        checks.Error(
+            problem, id="tickets.E001", hint="Complete TRANSITIONS in tickets/workflow.py."
+        )
+        for problem in workflow.table_problems()
+    ]
+
+
+@checks.register()
+def check_action_permissions(app_configs=None, **kwargs):
+    """tickets.E002: every action has a rule saying who may take it."""
+    covered = (
+        set(permissions.HOTLINE_ACTIONS)
+        | permissions.LEAD_UNIT_ACTIONS
+        | permissions.RESIDENT_ACTIONS
+        | {workflow.Action.ADD_NOTE}
+    )
+    return [
+        checks.Error(
+            f"action {action.value!r} has no permission rule",
+            id="tickets.E002",
+            hint="Add it to tickets/permissions.py.",
+        )
+        for action in workflow.Action
+        if action not in covered
+    ]
+
+
+@checks.register(checks.Tags.database)
+def check_categories_have_urgency(app_configs=None, **kwargs):
+    """tickets.E003: every leaf category has an urgency class (run with --database)."""
+    from .models import Category
+
+    try:
+        missing = list(
+            Category.objects.filter(level=Category.LEAF_LEVEL, urgency__isnull=True).values_list(
+                "code", flat=True
+            )[:20]
+        )
+    except DatabaseError:
+        return []  # not migrated yet
+    return [
+        checks.Error(
+            f"leaf category {code!r} has no urgency class",
+            id="tickets.E003",
+            hint="Set its default urgency in the admin.",
+        )
+        for code in missing
+    ]

@@ -1,0 +1,22 @@
+"""Ticket models, split by noun. Import them from here: `from tickets.models import Ticket`."""
+
+from .attachment import Attachment
+from .event import TicketEvent
+from .handling import Assignment, Callback, Extension
+from .taxonomy import Category, UrgencyClass
+from .ticket import Channel, Kind, Outcome, Ticket, TicketNumberCounter
+
+__all__ = [
+    "Assignment",
+    "Attachment",
+    "Callback",
+    "Category",
+    "Channel",
+    "Extension",
+    "Kind",
+    "Outcome",
+    "Ticket",
+    "TicketEvent",
+    "TicketNumberCounter",
+    "UrgencyClass",
+]

@@ -1,0 +1,54 @@
+"""Ticket numbers and access codes.
+
+A number is the local (Asia/Shanghai) date of submission and a per-day sequence:
+`20261126000123`. Numbers are unique, sort by date, and are easy to read out on the phone.
+The sequence is taken in its own short statement (an upsert), so concurrent submissions do not
+queue behind one another's transactions; a failed submission leaves a gap, which is harmless.
+The access code is a separate random secret the resident needs to track the ticket publicly.
+"""
+
+import secrets
+from datetime import date, datetime
+
+from django.db import connection
+
+from .models import TicketNumberCounter
+from .sla import SHANGHAI
+
+SEQUENCE_DIGITS = 6
+# No 0/O, 1/I/L: the code is read aloud and typed from SMS.
+ACCESS_CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+ACCESS_CODE_LENGTH = 8
+
+
+def allocate(day: date, count: int = 1) -> range:
+    """Reserve `count` consecutive sequence numbers for `day`; returns them."""
+    table = connection.ops.quote_name(TicketNumberCounter._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (day, last) VALUES (%s, %s) "
+            f"ON CONFLICT (day) DO UPDATE SET last = {table}.last + excluded.last "
+            "RETURNING last",
+            [day, count],
+        )
+        (last,) = cursor.fetchone()
+    return range(last - count + 1, last + 1)
+
+
+def format_number(day: date, sequence: int) -> str:
+    return f"{day:%Y%m%d}{sequence:0{SEQUENCE_DIGITS}d}"
+
+
+def next_number(at: datetime) -> str:
+    day = at.astimezone(SHANGHAI).date()
+    (sequence,) = allocate(day)
+    return format_number(day, sequence)
+
+
+def new_access_code() -> str:
+    return "".join(secrets.choice(ACCESS_CODE_ALPHABET) for _ in range(ACCESS_CODE_LENGTH))
+
+
+def access_code_matches(ticket_code: str, given: str) -> bool:
+    given = (given or "").strip().upper()
+    return secrets.compare_digest(ticket_code.encode(), given.encode())

@@ -1,0 +1,150 @@
+"""Checking a demand before it is stored. Every error names its field (ValidationError dict)."""
+
+import re
+from decimal import Decimal, InvalidOperation
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.utils.translation import gettext as _
+
+from departments.models import Region
+
+from .models import Category, Channel, Kind
+
+_PHONE_NOISE = re.compile(r"[\s\-()]")
+_MAINLAND_MOBILE = re.compile(r"1[3-9]\d{9}")
+
+
+def normalize_mobile(value: str) -> str:
+    """A mainland mobile number as 11 digits, or ValidationError.
+
+    Accepts spaces, hyphens and the +86 / 0086 / 86 country prefixes people type.
+    """
+    raw = _PHONE_NOISE.sub("", value or "")
+    for prefix in ("+86", "0086", "86"):
+        if raw.startswith(prefix) and len(raw) == len(prefix) + 11:
+            raw = raw[len(prefix) :]
+            break
+    if not _MAINLAND_MOBILE.fullmatch(raw):
+        raise ValidationError(
+            _("Enter a mainland mobile number: 11 digits starting with 13–19."), code="phone"
+        )
+    return raw
+
+
+def _lookup(model, value, errors, field, message):
+    if value is None or value == "":
+        errors[field] = [_("This field is required.")]
+        return None
+    if isinstance(value, model):
+        return value
+    lookup = {"code": value} if isinstance(value, str) and not value.isdigit() else {"pk": value}
+    try:
+        return model.objects.get(**lookup)
+    except (model.DoesNotExist, ValueError, TypeError):
+        errors[field] = [message]
+        return None
+
+
+def clean_category(value, errors, field="category") -> Category | None:
+    category = _lookup(Category, value, errors, field, _("Unknown category."))
+    if category is not None and (not category.is_active or not category.is_leaf):
+        errors[field] = [_("Choose a specific (third-level) category.")]
+        return None
+    return category
+
+
+def clean_region(value, errors, field="region") -> Region | None:
+    region = _lookup(Region, value, errors, field, _("Unknown region."))
+    if region is not None and region.level < Region.Level.DISTRICT:
+        errors[field] = [_("Choose at least the district.")]
+        return None
+    return region
+
+
+def clean_choice(value, choices, errors, field):
+    if value not in choices.values:
+        errors[field] = [_("Select a valid choice.")]
+        return None
+    return value
+
+
+def clean_description(value, errors, field="description") -> str:
+    text = (value or "").strip()
+    limit = settings.PORTAL_TICKET_DESCRIPTION_MAX
+    if not text:
+        errors[field] = [_("Describe the problem.")]
+    elif len(text) > limit:
+        errors[field] = [
+            _("Keep the description within %(limit)d characters (it has %(count)d).")
+            % {"limit": limit, "count": len(text)}
+        ]
+    return text
+
+
+def _clean_coordinate(value, low, high, errors, field):
+    if value in (None, ""):
+        return None
+    try:
+        number = Decimal(str(value)).quantize(Decimal("0.000001"))
+    except (InvalidOperation, ValueError):
+        errors[field] = [_("Enter a number.")]
+        return None
+    if not low <= number <= high:
+        errors[field] = [_("Out of range.")]
+        return None
+    return number
+
+
+def clean_intake(data: dict) -> dict:
+    """Validate a new demand from any channel; return cleaned values or raise ValidationError."""
+    errors: dict[str, list] = {}
+    cleaned = {
+        "channel": clean_choice(data.get("channel"), Channel, errors, "channel"),
+        "kind": clean_choice(data.get("kind"), Kind, errors, "kind"),
+        "category": clean_category(data.get("category"), errors),
+        "region": clean_region(data.get("region"), errors),
+        "description": clean_description(data.get("description"), errors),
+        "address": (data.get("address") or "").strip(),
+        "latitude": _clean_coordinate(data.get("latitude"), -90, 90, errors, "latitude"),
+        "longitude": _clean_coordinate(data.get("longitude"), -180, 180, errors, "longitude"),
+        "anonymous": bool(data.get("anonymous")),
+        "confidential": bool(data.get("confidential")),
+        "contact_name": (data.get("contact_name") or "").strip(),
+        "contact_phone": "",
+        "contact_email": (data.get("contact_email") or "").strip(),
+    }
+    if len(cleaned["address"]) > 200:
+        errors["address"] = [_("Keep the address within 200 characters.")]
+    if (cleaned["latitude"] is None) != (cleaned["longitude"] is None) and not (
+        {"latitude", "longitude"} & errors.keys()
+    ):
+        errors["longitude" if cleaned["longitude"] is None else "latitude"] = [
+            _("Give both latitude and longitude, or neither.")
+        ]
+    if cleaned["anonymous"]:
+        # Anonymous means no contact details are kept at all (DESIGN.md §7).
+        cleaned.update(contact_name="", contact_email="", confidential=False)
+    else:
+        try:
+            cleaned["contact_phone"] = normalize_mobile(data.get("contact_phone"))
+        except ValidationError as error:
+            errors["contact_phone"] = error.messages
+        if len(cleaned["contact_name"]) > 50:
+            errors["contact_name"] = [_("Keep the name within 50 characters.")]
+        if cleaned["contact_email"]:
+            try:
+                validate_email(cleaned["contact_email"])
+            except ValidationError:
+                errors["contact_email"] = [_("Enter a valid e-mail address.")]
+    if errors:
+        raise ValidationError(errors)
+    return cleaned
+
+
+def required_text(value, field, errors, message=None) -> str:
+    text = (value or "").strip()
+    if not text:
+        errors[field] = [message or _("This field is required.")]
+    return text
