@@ -36,9 +36,14 @@ def pytest_collection_modifyitems(config, items):
 
 
 @pytest.fixture(autouse=True)
-def fast_password_hasher(settings):
-    """Creating a dozen staff users per test with PBKDF2 would dominate the suite's run time."""
+def test_settings(settings):
+    """Creating a dozen staff users per test with PBKDF2 would dominate the suite's run time;
+    the manifest storage needs `collectstatic`, which tests do not run."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
 
 
 @pytest.fixture

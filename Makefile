@@ -1,0 +1,23 @@
+# The two commands a newcomer needs: `make run` and `make test`. See README.md.
+.PHONY: run test lint format bench messages clean
+
+run:  ## the portal with demo data on SQLite, a Celery worker and beat, on 127.0.0.1:8000
+	@scripts/run
+
+test:  ## the whole test suite (PostgreSQL when DATABASE_URL points at it, else SQLite)
+	@scripts/test
+
+lint:
+	@scripts/bootstrap && .venv/bin/ruff check . && .venv/bin/ruff format --check .
+
+format:
+	@scripts/bootstrap && .venv/bin/ruff format . && .venv/bin/ruff check --fix .
+
+bench:  ## needs DATABASE_URL=postgres://…; see bench/README.md
+	@scripts/bootstrap && .venv/bin/python bench/load_demo.py
+
+messages:  ## refresh and compile the translations (needs GNU gettext)
+	@scripts/bootstrap && .venv/bin/python manage.py makemessages -l zh_Hans -l en --ignore '.venv/*' --ignore 'var/*' && .venv/bin/python manage.py compilemessages --ignore '.venv/*'
+
+clean:
+	rm -rf var/

@@ -1,0 +1,75 @@
+"""Benchmark: load the demo city with N tickets and their trajectories into a fresh PostgreSQL
+database, and print how long it took and what was written.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres .venv/bin/python bench/load_demo.py \
+        [--tickets 1000000] [--database portal_bench]
+
+The database named by --database is dropped and recreated on the server of DATABASE_URL.
+"""
+
+import argparse
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import psycopg
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--tickets", type=int, default=1_000_000)
+    parser.add_argument("--database", default="portal_bench")
+    parser.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args()
+    server = os.environ.get("DATABASE_URL", "")
+    if not server.startswith("postgres"):
+        print("Set DATABASE_URL to a PostgreSQL server (postgres://user@host:port/db).")
+        return 2
+    parts = urlsplit(server)
+    bench_url = urlunsplit(parts._replace(path=f"/{args.database}"))
+    with psycopg.connect(server, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{args.database}"')
+        conn.execute(f'CREATE DATABASE "{args.database}"')
+    env = {**os.environ, "DATABASE_URL": bench_url}
+    manage = [sys.executable, str(ROOT / "manage.py")]
+    subprocess.run([*manage, "migrate", "-v0"], env=env, check=True)
+    started = time.monotonic()
+    subprocess.run(
+        [
+            *manage,
+            "load_demo_city",
+            "--tickets",
+            str(args.tickets),
+            "--seed",
+            str(args.seed),
+            "--quiet-logins",
+            "-v0",
+        ],
+        env=env,
+        check=True,
+    )
+    elapsed = time.monotonic() - started
+    with psycopg.connect(bench_url) as conn:
+        sizes = conn.execute(
+            "SELECT relname, n_live_tup, pg_size_pretty(pg_total_relation_size(relid)) "
+            "FROM pg_stat_user_tables WHERE relname LIKE 'tickets_%%' OR relname = 'portal_citizen'"
+            " ORDER BY pg_total_relation_size(relid) DESC"
+        ).fetchall()
+        statuses = conn.execute(
+            "SELECT status, count(*) FROM tickets_ticket GROUP BY status ORDER BY 2 DESC"
+        ).fetchall()
+    print(f"\nload_demo_city --tickets {args.tickets:,}: {elapsed:.1f} s wall, including the city")
+    print(f"  {args.tickets / elapsed:,.0f} tickets/s overall")
+    for name, rows, size in sizes:
+        print(f"  {name:<28} {rows:>12,} rows  {size:>10}")
+    print("  status mix: " + ", ".join(f"{s} {n:,}" for s, n in statuses))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,55 @@
+"""Staff roles as Django permission groups: what each role may open in the admin.
+
+The group gives model permissions (which admin pages exist for the user); which tickets they
+see and which actions they may take are decided by memberships (`tickets.selectors`,
+`tickets.permissions`).
+"""
+
+from django.contrib.auth.models import Group, Permission
+from django.db.models import Q
+
+from .models import Membership
+
+Role = Membership.Role
+
+_TICKET_READ = [
+    "tickets.view_ticket",
+    "tickets.view_ticketevent",
+    "tickets.view_assignment",
+    "tickets.view_attachment",
+    "tickets.view_extension",
+    "tickets.view_callback",
+    "tickets.view_category",
+    "tickets.view_urgencyclass",
+    "departments.view_department",
+    "departments.view_region",
+]
+_HOTLINE = [*_TICKET_READ, "portal.view_citizen", "departments.view_dispatchrule"]
+
+ROLE_PERMISSIONS: dict[str, list[str]] = {
+    Role.OPERATOR: _HOTLINE,
+    Role.DISPATCHER: [*_HOTLINE, "departments.view_calendarday"],
+    Role.CALLBACK_OPERATOR: _HOTLINE,
+    Role.SUPERVISOR: [*_HOTLINE, "departments.view_membership"],
+    Role.ANALYST: _TICKET_READ,
+    Role.HANDLER: _TICKET_READ,
+    Role.UNIT_HEAD: [*_TICKET_READ, "departments.view_membership"],
+}
+
+
+def group_name(role: str) -> str:
+    return f"role:{role}"
+
+
+def sync_role_groups() -> dict[str, Group]:
+    """Create or update one group per role with exactly its permissions."""
+    groups = {}
+    for role, perms in ROLE_PERMISSIONS.items():
+        group, _created = Group.objects.get_or_create(name=group_name(role))
+        query = Q()
+        for perm in perms:
+            app_label, codename = perm.split(".")
+            query |= Q(content_type__app_label=app_label, codename=codename)
+        group.permissions.set(Permission.objects.filter(query))
+        groups[role] = group
+    return groups

@@ -1,0 +1,894 @@
+"""Generating realistic demo tickets in bulk, with full trajectories, assignments and callbacks.
+
+Each ticket's life is simulated step by step (intake, acceptance, dispatch, perhaps a return and a
+re-dispatch, first contact, perhaps an extension, reply, callback) with deadlines from its urgency
+class, exactly as the services would set them. Steps later than "now" have not happened yet, so
+recent tickets are still open in every status. Rows go to the database in chunks through
+`writer` (COPY on PostgreSQL), bypassing the services for speed; `tests/portal/test_demo.py`
+checks that what it writes obeys the same invariants the services keep.
+"""
+
+import os
+import random
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils import timezone
+
+from departments.calendar import work_calendar
+from departments.models import Department, Membership, Region
+from portal.models import Citizen
+from tickets import numbering, sla
+from tickets.models import (
+    Assignment,
+    Callback,
+    Category,
+    Channel,
+    Extension,
+    Kind,
+    Outcome,
+    Ticket,
+    TicketEvent,
+)
+from tickets.workflow import Action, Status
+
+from . import city_data as data
+from .writer import Writer, writer_for_connection
+
+MINUTE = timedelta(minutes=1)
+HOUR = timedelta(hours=1)
+DAY = timedelta(days=1)
+EIGHT_HOURS = timedelta(hours=8)
+
+CHANNELS = [
+    (Channel.PHONE, 70),
+    (Channel.WEB, 12),
+    (Channel.APP, 10),
+    (Channel.API, 5),
+    (Channel.OPEN311, 3),
+]
+SATISFACTION_IF_SOLVED = [("satisfied", 86), ("basically", 12), ("unsatisfied", 2)]
+SATISFACTION_IF_NOT = [("satisfied", 10), ("basically", 25), ("unsatisfied", 65)]
+CONTACT_METHODS = [("phone", 80), ("visit", 15), ("sms", 5)]
+GENERIC_COMPOUNDS = ("幸福家园", "阳光小区", "丽景园", "和谐家园", "富力城", "中心街", "新村")
+TICKET_COLUMNS = [
+    "id",
+    "number",
+    "access_code",
+    "channel",
+    "kind",
+    "category_id",
+    "urgency_id",
+    "description",
+    "region_id",
+    "district_id",
+    "street_id",
+    "community_id",
+    "address",
+    "latitude",
+    "longitude",
+    "citizen_id",
+    "contact_name",
+    "contact_phone",
+    "contact_email",
+    "anonymous",
+    "confidential",
+    "submitted_by_id",
+    "status",
+    "outcome",
+    "round",
+    "lead_unit_id",
+    "duplicate_of_id",
+    "referred_to",
+    "reply_text",
+    "supervised",
+    "due_at",
+    "accept_due_at",
+    "dispatch_due_at",
+    "response_due_at",
+    "reply_due_at",
+    "callback_due_at",
+    "submitted_at",
+    "accepted_at",
+    "dispatched_at",
+    "contacted_at",
+    "replied_at",
+    "closed_at",
+    "updated_at",
+]
+EVENT_COLUMNS = [
+    "ticket_id",
+    "created_at",
+    "action",
+    "from_status",
+    "to_status",
+    "actor_id",
+    "actor_name",
+    "unit_id",
+    "note",
+    "public",
+    "data",
+]
+ASSIGNMENT_COLUMNS = [
+    "id",
+    "ticket_id",
+    "unit_id",
+    "role",
+    "round",
+    "active",
+    "dispatched_at",
+    "dispatched_by_id",
+    "response_due_at",
+    "reply_due_at",
+    "return_due_at",
+    "signed_at",
+    "contacted_at",
+    "contact_method",
+    "returned_at",
+    "return_reason",
+    "replied_at",
+]
+EXTENSION_COLUMNS = [
+    "ticket_id",
+    "assignment_id",
+    "reason",
+    "requested_reply_due_at",
+    "previous_reply_due_at",
+    "requested_by_id",
+    "requested_at",
+    "decision",
+    "decided_by_id",
+    "decided_at",
+    "decision_note",
+]
+CALLBACK_COLUMNS = [
+    "ticket_id",
+    "unit_id",
+    "round",
+    "source",
+    "recorded_by_id",
+    "recorded_at",
+    "valid",
+    "contacted",
+    "solved",
+    "satisfaction",
+    "comment",
+]
+SUBMITTED_AT = TICKET_COLUMNS.index("submitted_at")
+CITIZEN_COLUMNS = ["id", "phone", "name", "email", "created_at"]
+PUBLIC = {
+    Action.SUBMIT,
+    Action.PHONE_INTAKE,
+    Action.ACCEPT,
+    Action.ANSWER_DIRECTLY,
+    Action.CLOSE_AT_INTAKE,
+    Action.DISPATCH,
+    Action.SIGN_AND_CONTACT,
+    Action.REPLY,
+    Action.RECORD_CALLBACK,
+}
+
+
+CREATION = {Action.SUBMIT, Action.PHONE_INTAKE}
+
+
+def _weighted(pairs):
+    values, weights = zip(*pairs, strict=True)
+    return list(values), list(weights)
+
+
+CHANNEL_CHOICES = _weighted(CHANNELS)
+CONTACT_CHOICES = _weighted(CONTACT_METHODS)
+SOLVED_CHOICES = _weighted(SATISFACTION_IF_SOLVED)
+UNSOLVED_CHOICES = _weighted(SATISFACTION_IF_NOT)
+
+
+@dataclass
+class Place:
+    region_id: int
+    district_id: int
+    street_id: int | None
+    community_id: int | None
+    street_office_id: int | None
+    district_government_id: int
+    roads: tuple[str, ...]
+    district_name: str
+
+
+@dataclass
+class LeafPlan:
+    category_id: int
+    urgency: object
+    kinds: tuple[str, ...]
+    samples: tuple[str, ...]
+    replies: tuple[str, ...]
+    target: str  # "street", "district" or a unit id as str
+    weight: float
+
+
+@dataclass
+class Context:
+    now: datetime
+    start: datetime
+    places: list[Place]
+    leaves: list[LeafPlan]
+    leaf_weights: list[float]
+    calendar: sla.WorkCalendar
+    staff: dict[str, int | None]
+    unit_names: dict[int, str]
+    handlers: dict[int, int]
+    co_unit_ids: list[int]
+    citizens: list[tuple[int, str, str]]
+    hotline_id: int | None = None
+    hotline_staff: dict[int, str] = field(default_factory=dict)  # user id → display name
+
+
+@dataclass
+class Chunk:
+    tickets: list = field(default_factory=list)
+    events: list = field(default_factory=list)
+    assignments: list = field(default_factory=list)  # rows with a placeholder id at [0]
+    extensions: list = field(default_factory=list)  # rows with the assignment index at [1]
+    callbacks: list = field(default_factory=list)
+
+
+def build_context(*, days: int, seed: int | None) -> Context:
+    rng = random.Random(seed)
+    now = timezone.now()
+    start = now - timedelta(days=days)
+    calendar = work_calendar((start - DAY).date(), (now + 60 * DAY).date())
+    units = {u.code: u for u in Department.objects.all()}
+    unit_by_id = {u.pk: u for u in units.values()}
+    district_govs = {
+        u.region_id: u.pk for u in units.values() if u.kind == Department.Kind.DISTRICT_GOVERNMENT
+    }
+    street_offices = {
+        u.region_id: u.pk for u in units.values() if u.kind == Department.Kind.STREET_OFFICE
+    }
+    regions = {r.pk: r for r in Region.objects.all()}
+    places = []
+    for region in regions.values():
+        if region.level == Region.Level.COMMUNITY:
+            street = regions[region.parent_id]
+            district = regions[street.parent_id]
+            places.append(
+                Place(
+                    region.pk,
+                    district.pk,
+                    street.pk,
+                    region.pk,
+                    street_offices.get(street.pk),
+                    district_govs[district.pk],
+                    data.ROAD_NAMES.get(street.code, GENERIC_COMPOUNDS),
+                    district.name,
+                )
+            )
+    detailed = len(places)
+    for region in regions.values():
+        if region.level == Region.Level.DISTRICT and region.pk in district_govs:
+            has_streets = any(p.district_id == region.pk for p in places[:detailed])
+            if not has_streets:
+                # Districts without street data: tickets located at the district only.
+                for _ in range(max(1, detailed // 40)):
+                    places.append(
+                        Place(
+                            region.pk,
+                            region.pk,
+                            None,
+                            None,
+                            None,
+                            district_govs[region.pk],
+                            GENERIC_COMPOUNDS,
+                            region.name,
+                        )
+                    )
+    if not places:
+        raise RuntimeError("no regions: load the demo city first")
+    leaf_specs = {leaf.code: leaf for leaf in data.all_leaves()}
+    leaves = []
+    for category in Category.objects.filter(level=3, is_active=True).select_related("urgency"):
+        spec = leaf_specs.get(category.code)
+        if spec is None:
+            continue
+        if spec.target in (data.TARGET_STREET, data.TARGET_DISTRICT):
+            target = spec.target
+        else:
+            target = str(units[spec.target].pk)
+        # Everyday topics (property, noise, heating) come in far more often than others.
+        weight = rng.choice((1, 1, 2, 3, 5, 8))
+        leaves.append(
+            LeafPlan(
+                category.pk,
+                category.urgency,
+                spec.kinds,
+                spec.samples,
+                spec.reply_samples or ("已处理完毕。",),
+                target,
+                weight,
+            )
+        )
+    if not leaves:
+        raise RuntimeError("no categories: load the demo city first")
+    memberships = Membership.objects.values_list("user_id", "department_id", "role")
+    staff = {"operator": None, "dispatcher": None, "callback": None, "supervisor": None}
+    roles = {
+        Membership.Role.OPERATOR: "operator",
+        Membership.Role.DISPATCHER: "dispatcher",
+        Membership.Role.CALLBACK_OPERATOR: "callback",
+        Membership.Role.SUPERVISOR: "supervisor",
+    }
+    handlers, hotline_staff = {}, {}
+    names = {u.pk: u.get_full_name() or u.get_username() for u in get_user_model().objects.all()}
+    for user_id, unit_id, role in memberships:
+        if role in roles:
+            staff[roles[role]] = staff[roles[role]] or user_id
+            hotline_staff[user_id] = names[user_id]
+        elif role == Membership.Role.HANDLER:
+            handlers.setdefault(unit_id, user_id)
+    co_units = [
+        u.pk for u in units.values() if u.kind == Department.Kind.MUNICIPAL_DEPARTMENT
+    ] or list(district_govs.values())
+    return Context(
+        now=now,
+        start=start,
+        places=places,
+        leaves=leaves,
+        leaf_weights=[leaf.weight for leaf in leaves],
+        calendar=calendar,
+        staff=staff,
+        unit_names={pk: u.name for pk, u in unit_by_id.items()},
+        handlers=handlers,
+        co_unit_ids=co_units,
+        citizens=[],
+        hotline_id=next(
+            (u.pk for u in units.values() if u.kind == Department.Kind.HOTLINE_CENTRE), None
+        ),
+        hotline_staff=hotline_staff,
+    )
+
+
+def _citizens(ctx: Context, writer: Writer, count: int, rng: random.Random) -> None:
+    """A pool of residents; many call more than once, as real callers do."""
+    existing = set(Citizen.objects.values_list("phone", flat=True))
+    rows, pool = [], []
+    prefixes = ("138", "139", "135", "136", "150", "151", "158", "186", "187", "188", "199")
+    ids = writer.reserve_ids(Citizen, count)
+    for pk in ids:
+        while True:
+            phone = rng.choice(prefixes) + f"{rng.randrange(10**8):08d}"
+            if phone not in existing:
+                existing.add(phone)
+                break
+        name = rng.choice(data.SURNAMES) + "".join(
+            rng.choice(data.GIVEN_NAME_CHARS) for _ in range(rng.choice((1, 2, 2)))
+        )
+        rows.append((pk, phone, name, "", ctx.start))
+        pool.append((pk, phone, name))
+    writer.write(Citizen, CITIZEN_COLUMNS, rows)
+    ctx.citizens = pool
+
+
+def _access_codes(count: int) -> list[str]:
+    alphabet = numbering.ACCESS_CODE_ALPHABET
+    table = bytes(ord(alphabet[b % len(alphabet)]) for b in range(256))
+    raw = os.urandom(count * numbering.ACCESS_CODE_LENGTH).translate(table).decode()
+    size = numbering.ACCESS_CODE_LENGTH
+    return [raw[i * size : (i + 1) * size] for i in range(count)]
+
+
+def generate(count: int, *, days: int = 365, seed: int | None = None, progress=None, chunk=10_000):
+    """Create `count` tickets spread over the last `days` days. Returns counts of rows written."""
+    rng = random.Random(seed)
+    writer = writer_for_connection()
+    with transaction.atomic():
+        ctx = build_context(days=days, seed=seed)
+        _citizens(ctx, writer, max(50, min(count // 3, 300_000)), rng)
+    totals = defaultdict(int)
+    first_ticket_id = None
+    done = 0
+    while done < count:
+        size = min(chunk, count - done)
+        # Chunks follow the calendar, so the date-ordered indexes grow at their ends.
+        window = (done / count, (done + size) / count)
+        with transaction.atomic():
+            writer.begin_chunk()
+            written, first_id = _write_chunk(ctx, writer, rng, size, window)
+        first_ticket_id = first_ticket_id or first_id
+        for key, value in written.items():
+            totals[key] += value
+        done += size
+        if progress:
+            progress(size)
+    if first_ticket_id is not None:
+        writer.verify([Ticket, TicketEvent, Assignment, Extension, Callback], first_ticket_id)
+    return dict(totals)
+
+
+def _assign_numbers(rows: list[list]) -> None:
+    """Number the chunk's tickets in submission order, taking each day's range from the shared
+    counter (`numbering.allocate`), so portal submissions made meanwhile never collide."""
+    by_day = defaultdict(list)
+    for row in sorted(rows, key=lambda r: r[SUBMITTED_AT]):
+        by_day[(row[SUBMITTED_AT] + EIGHT_HOURS).date()].append(row)
+    for day in sorted(by_day):
+        day_rows = by_day[day]
+        for row, sequence in zip(day_rows, numbering.allocate(day, len(day_rows)), strict=True):
+            row[1] = numbering.format_number(day, sequence)
+
+
+def _write_chunk(ctx: Context, writer: Writer, rng: random.Random, size: int, window) -> dict:
+    ids = writer.reserve_ids(Ticket, size)
+    codes = _access_codes(size)
+    span = (ctx.now - ctx.start).total_seconds()
+    low, high = window
+    offsets = sorted(rng.uniform(low, high) for _ in range(size))
+    chunk = Chunk()
+    start_ts = ctx.start
+    for ticket_id, code, offset in zip(ids, codes, offsets, strict=True):
+        # Fewer calls at night: most night-time submissions move into the day.
+        submitted = start_ts + timedelta(seconds=offset * span)
+        if (submitted + EIGHT_HOURS).hour < 7 and rng.random() < 0.8:
+            submitted += timedelta(hours=rng.uniform(8, 12))
+            if submitted > ctx.now:
+                submitted = ctx.now - MINUTE * rng.uniform(1, 30)
+        life = Life(ctx, chunk, rng, ticket_id, code, submitted)
+        life.run()
+        chunk.tickets.append(life.row())
+    assignment_ids = writer.reserve_ids(Assignment, len(chunk.assignments))
+    for row, pk in zip(chunk.assignments, assignment_ids, strict=True):
+        row[0] = pk
+    extensions = [(row[0], assignment_ids[row[1]], *row[2:]) for row in chunk.extensions]
+    _assign_numbers(chunk.tickets)
+    writer.write(Ticket, TICKET_COLUMNS, chunk.tickets)
+    writer.write(Assignment, ASSIGNMENT_COLUMNS, chunk.assignments)
+    writer.write(TicketEvent, EVENT_COLUMNS, chunk.events)
+    writer.write(Extension, EXTENSION_COLUMNS, extensions)
+    writer.write(Callback, CALLBACK_COLUMNS, chunk.callbacks)
+    written = {
+        "tickets": len(chunk.tickets),
+        "events": len(chunk.events),
+        "assignments": len(chunk.assignments),
+        "extensions": len(extensions),
+        "callbacks": len(chunk.callbacks),
+    }
+    return written, ids[0]
+
+
+class Life:
+    """One ticket's simulated life up to now: appends events, assignments, extensions and
+    callbacks to the chunk, and keeps the ticket's own fields for `row()`."""
+
+    def __init__(self, ctx: Context, chunk: Chunk, rng: random.Random, ticket_id, code, submitted):
+        self.ctx, self.chunk, self.rng = ctx, chunk, rng
+        self.id, self.code, self.submitted = ticket_id, code, submitted
+        self.leaf = rng.choices(ctx.leaves, weights=ctx.leaf_weights)[0]
+        self.place = rng.choice(ctx.places)
+        self.urgency = self.leaf.urgency
+        self.channel = rng.choices(*CHANNEL_CHOICES)[0]
+        self.kind = rng.choice(self.leaf.kinds)
+        self.anonymous = rng.random() < 0.03
+        if self.anonymous:
+            self.citizen_id, self.phone, self.name = None, "", ""
+        else:
+            self.citizen_id, self.phone, self.name = rng.choice(ctx.citizens)
+        self.confidential = not self.anonymous and rng.random() < 0.05
+        self.description = rng.choice(self.leaf.samples)
+        self.address = rng.choice(self.place.roads) + rng.choice(data.ADDRESS_SUFFIXES).format(
+            n=rng.randint(1, 40), u=rng.randint(1, 6)
+        )
+        self.status = Status.SUBMITTED
+        self.outcome = self.referred_to = self.reply_text = ""
+        self.lead = None
+        self.supervised = False
+        self.accept_due = self.dispatch_due = self.response_due = None
+        self.reply_due = self.callback_due = None
+        self.accepted = self.dispatched = self.contacted = self.replied = self.closed = None
+        self.updated = submitted
+
+    # -- recording ---------------------------------------------------------------------------
+
+    def event(
+        self, at, action, to_status, actor=None, actor_name="", unit=None, note="", data=None
+    ):
+        if actor in self.ctx.hotline_staff:
+            actor_name, unit = self.ctx.hotline_staff[actor], unit or self.ctx.hotline_id
+        self.chunk.events.append(
+            (
+                self.id,
+                at,
+                action,
+                self.status if action not in CREATION else "",
+                to_status,
+                actor,
+                actor_name,
+                unit,
+                note,
+                action in PUBLIC,
+                data or {},
+            )
+        )
+        self.status, self.updated = to_status, at
+
+    def unit_actor(self, unit_id) -> tuple[int | None, str]:
+        user = self.ctx.handlers.get(unit_id)
+        return user, ("" if user else f"{self.ctx.unit_names[unit_id]}承办人")
+
+    def assign(self, unit, role, at, **deadlines) -> list:
+        row = [
+            None,
+            self.id,
+            unit,
+            role,
+            1,
+            True,
+            at,
+            self.ctx.staff["dispatcher"],
+            deadlines.get("response"),
+            deadlines.get("reply"),
+            deadlines.get("ret"),
+            None,
+            None,
+            "",
+            None,
+            "",
+            None,
+        ]
+        self.chunk.assignments.append(row)
+        return row
+
+    def due(self, start, limit):
+        if self.urgency.working_days:
+            return sla.add(start, limit, working_days=True, calendar=self.ctx.calendar)
+        return start + limit
+
+    # -- the life ---------------------------------------------------------------------------
+
+    def run(self) -> None:
+        """Each step returns False when the next moment lies in the future."""
+        for step in (
+            self.intake,
+            self.dispatch,
+            self.contact,
+            self.extension,
+            self.reply,
+            self.callback,
+        ):
+            if not step():
+                return
+
+    def intake(self) -> bool:
+        rng, urgency, staff = self.rng, self.urgency, self.ctx.staff
+        if self.channel == Channel.PHONE:
+            accepted = self.submitted
+            self.event(accepted, Action.PHONE_INTAKE, Status.ACCEPTED, staff["operator"])
+        else:
+            self.accept_due = self.due(self.submitted, urgency.accept_limit)
+            self.event(self.submitted, Action.SUBMIT, Status.SUBMITTED)
+            accepted = self.submitted + MINUTE * rng.uniform(3, 150)
+            if accepted > self.ctx.now:
+                return False
+            self.event(accepted, Action.ACCEPT, Status.ACCEPTED, staff["operator"])
+        self.accepted = accepted
+        self.dispatch_due = self.due(accepted, urgency.dispatch_limit)
+        # Some demands end at intake: consultations answered on the spot, invalid, referred.
+        roll = rng.random()
+        if not ((self.kind == Kind.CONSULTATION and roll < 0.5) or roll < 0.03):
+            return True
+        closed = accepted + MINUTE * rng.uniform(1, 20)
+        if closed > self.ctx.now:
+            return False
+        if self.kind == Kind.CONSULTATION:
+            answer = "已根据知识库向来电人解答相关政策和办理渠道。"
+            self.event(
+                closed, Action.ANSWER_DIRECTLY, Status.CLOSED, staff["operator"], note=answer
+            )
+            self.outcome, self.reply_text, self.replied = Outcome.ANSWERED, answer, closed
+        else:
+            self.outcome = rng.choice((Outcome.INVALID, Outcome.REFERRED))
+            note = "来电内容不属于政务服务范围。"
+            if self.outcome == Outcome.REFERRED:
+                self.referred_to, note = "110", "涉及警情，已引导拨打110。"
+            self.event(
+                closed,
+                Action.CLOSE_AT_INTAKE,
+                Status.CLOSED,
+                staff["operator"],
+                note=note,
+                data={"outcome": self.outcome, "referred_to": self.referred_to},
+            )
+        self.closed = closed
+        return False
+
+    def _lead_unit(self) -> int:
+        target, place = self.leaf.target, self.place
+        if target == data.TARGET_STREET:
+            return place.street_office_id or place.district_government_id
+        if target == data.TARGET_DISTRICT:
+            return place.district_government_id
+        return int(target)
+
+    def dispatch(self) -> bool:
+        rng, urgency, place = self.rng, self.urgency, self.place
+        lead = self._lead_unit()
+        at = self.accepted + urgency.dispatch_limit * rng.uniform(0.05, 1.1)
+        returns = rng.random() < 0.04 and lead != place.district_government_id
+        while True:
+            if at > self.ctx.now:
+                return False
+            self.response_due = self.due(at, urgency.response_limit)
+            self.reply_due = self.due(at, urgency.reply_limit)
+            first = self.lead_index = len(self.chunk.assignments)
+            self.lead_row = self.assign(
+                lead,
+                "lead",
+                at,
+                response=self.response_due,
+                reply=self.reply_due,
+                ret=self.due(at, urgency.return_window),
+            )
+            self.co = rng.choice(self.ctx.co_unit_ids) if rng.random() < 0.1 else None
+            if self.co == lead:
+                self.co = None
+            if self.co:
+                self.assign(self.co, "co", at)
+            if lead == place.street_office_id:
+                self.assign(place.district_government_id, "informed", at)
+            self.event(
+                at, Action.DISPATCH, Status.DISPATCHED, self.ctx.staff["dispatcher"], unit=lead
+            )
+            self.lead, self.dispatched = lead, at
+            if not returns:
+                return True
+            # The unit sends it back once; the dispatcher re-dispatches to the district.
+            returned = at + HOUR * rng.uniform(1, 20)
+            if returned > self.ctx.now:
+                return False
+            reason = "经核实，该问题不属于本单位职责范围，请重新派发。"
+            for row in self.chunk.assignments[first:]:
+                row[5] = False
+            self.lead_row[14], self.lead_row[15] = returned, reason
+            actor, name = self.unit_actor(lead)
+            self.event(returned, Action.RETURN, Status.ACCEPTED, actor, name, lead, reason)
+            self.lead = self.response_due = self.reply_due = None
+            self.dispatch_due = self.due(returned, urgency.dispatch_limit)
+            lead, returns = place.district_government_id, False
+            at = returned + HOUR * rng.uniform(0.2, 6)
+
+    def contact(self) -> bool:
+        rng, lead = self.rng, self.lead
+        contacted = self.dispatched + self.urgency.response_limit * rng.uniform(0.05, 1.15)
+        signed = contacted + MINUTE * rng.uniform(0, 30)
+        if self.co and rng.random() < 0.5:
+            # The co-unit reports its part before the lead unit signs.
+            noted = self.dispatched + (signed - self.dispatched) * rng.uniform(0.2, 0.9)
+            if noted <= self.ctx.now:
+                actor, name = self.unit_actor(self.co)
+                self.event(
+                    noted,
+                    Action.ADD_NOTE,
+                    self.status,
+                    actor,
+                    name,
+                    self.co,
+                    "协办单位已完成现场核查，情况已反馈主办单位。",
+                )
+        if signed > self.ctx.now:
+            return False
+        method = rng.choices(*CONTACT_CHOICES)[0]
+        self.lead_row[11], self.lead_row[12], self.lead_row[13] = signed, contacted, method
+        actor, name = self.unit_actor(lead)
+        on_time = contacted <= self.response_due
+        self.event(
+            signed,
+            Action.SIGN_AND_CONTACT,
+            Status.IN_PROGRESS,
+            actor,
+            name,
+            lead,
+            data={"method": method, "on_time": on_time},
+        )
+        self.contacted = contacted
+        return True
+
+    def extension(self) -> bool:
+        rng = self.rng
+        if rng.random() >= 0.04:
+            return True
+        if self.reply_due <= self.updated:
+            return True
+        requested = self.updated + (self.reply_due - self.updated) * rng.uniform(0.3, 0.8)
+        if requested > self.ctx.now:
+            return True  # the reply step will see the future too
+        previous, wanted = self.reply_due, self.reply_due + 7 * DAY
+        reason = "涉及多个产权单位，需协调后处理，申请延期。"
+        actor, name = self.unit_actor(self.lead)
+        self.event(
+            requested,
+            Action.REQUEST_EXTENSION,
+            Status.IN_PROGRESS,
+            actor,
+            name,
+            self.lead,
+            reason,
+            data={"requested_reply_due_at": wanted.isoformat()},
+        )
+        decided = requested + HOUR * rng.uniform(1, 12)
+        pending = decided > self.ctx.now
+        dispatcher = self.ctx.staff["dispatcher"]
+        self.chunk.extensions.append(
+            (
+                self.id,
+                self.lead_index,
+                reason,
+                wanted,
+                previous,
+                actor,
+                requested,
+                "pending" if pending else "approved",
+                None if pending else dispatcher,
+                None if pending else decided,
+                "",
+            )
+        )
+        if pending:
+            return False
+        self.event(
+            decided,
+            Action.DECIDE_EXTENSION,
+            Status.IN_PROGRESS,
+            dispatcher,
+            note=reason,
+            data={"approved": True, "reply_due_at": wanted.isoformat()},
+        )
+        self.reply_due = self.lead_row[9] = wanted
+        return True
+
+    def reply(self) -> bool:
+        rng, now = self.rng, self.ctx.now
+        replied = self.dispatched + (self.reply_due - self.dispatched) * rng.uniform(0.15, 1.08)
+        # After every earlier step (an extension decision may come late).
+        replied = max(replied, self.updated + HOUR * rng.uniform(1, 5))
+        if replied > now:
+            supervised_at = max(self.reply_due, self.updated) + 2 * HOUR
+            if supervised_at <= now and rng.random() < 0.3:
+                self.event(
+                    supervised_at,
+                    Action.SUPERVISE,
+                    self.status,
+                    self.ctx.staff["supervisor"],
+                    note="已超期，请加快办理并于三日内答复。",
+                )
+                self.supervised = True
+            return False
+        self.reply_text = rng.choice(self.leaf.replies)
+        self.lead_row[16] = replied
+        actor, name = self.unit_actor(self.lead)
+        self.event(
+            replied,
+            Action.REPLY,
+            Status.REPLIED,
+            actor,
+            name,
+            self.lead,
+            self.reply_text,
+            data={"on_time": replied <= self.reply_due},
+        )
+        self.replied = replied
+        start = min(replied, self.reply_due)
+        self.callback_due = self.due(start, self.urgency.callback_limit)
+        return True
+
+    def callback(self) -> bool:
+        rng = self.rng
+        start = min(self.replied, self.reply_due)
+        called = start + self.urgency.callback_limit * rng.uniform(0.05, 1.05)
+        called = max(called, self.updated + HOUR * rng.uniform(1, 24))
+        if called > self.ctx.now:
+            return False
+        valid = not self.anonymous and rng.random() < 0.93
+        contacted = solved = None
+        satisfaction = ""
+        if valid:
+            contacted = rng.random() < 0.95
+            solved = rng.random() < (0.85 if contacted else 0.5)
+            satisfaction = rng.choices(*(SOLVED_CHOICES if solved else UNSOLVED_CHOICES))[0]
+        operator = self.ctx.staff["callback"]
+        self.chunk.callbacks.append(
+            (
+                self.id,
+                self.lead,
+                1,
+                "operator",
+                operator,
+                called,
+                valid,
+                contacted,
+                solved,
+                satisfaction,
+                "",
+            )
+        )
+        self.event(
+            called,
+            Action.RECORD_CALLBACK,
+            Status.CLOSED,
+            operator,
+            data={
+                "valid": valid,
+                "contacted": contacted,
+                "solved": solved,
+                "satisfaction": satisfaction,
+            },
+        )
+        self.outcome, self.closed = Outcome.HANDLED, called
+        return True
+
+    # -- the ticket row --------------------------------------------------------------------
+
+    def running_deadline(self):
+        """As `Ticket.running_deadline`: the deadline whose clock runs in the final status."""
+        match self.status:
+            case Status.SUBMITTED:
+                return self.accept_due
+            case Status.ACCEPTED:
+                return self.dispatch_due
+            case Status.DISPATCHED:
+                return min(self.response_due, self.reply_due)
+            case Status.IN_PROGRESS:
+                return self.reply_due
+            case Status.REPLIED:
+                return self.callback_due
+        return None
+
+    def row(self) -> list:
+        status = self.status
+        place = self.place
+        entered_by = self.ctx.staff["operator"] if self.channel == Channel.PHONE else None
+        return [
+            self.id,
+            None,  # the number, given per day by `_assign_numbers`
+            self.code,
+            self.channel,
+            self.kind,
+            self.leaf.category_id,
+            self.urgency.pk,
+            self.description,
+            place.region_id,
+            place.district_id,
+            place.street_id,
+            place.community_id,
+            self.address,
+            None,
+            None,
+            self.citizen_id,
+            self.name,
+            self.phone,
+            "",
+            self.anonymous,
+            self.confidential,
+            entered_by,
+            status,
+            self.outcome if status == Status.CLOSED else "",
+            1,
+            self.lead,
+            None,
+            self.referred_to,
+            self.reply_text,
+            self.supervised,
+            self.running_deadline(),
+            self.accept_due,
+            self.dispatch_due,
+            self.response_due,
+            self.reply_due,
+            self.callback_due,
+            self.submitted,
+            self.accepted,
+            self.dispatched,
+            self.contacted,
+            self.replied,
+            self.closed,
+            self.updated,
+        ]

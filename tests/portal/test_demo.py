@@ -1,0 +1,95 @@
+"""The demo city and the bulk ticket generator keep the same invariants the services keep."""
+
+from collections import Counter
+
+import pytest
+from django.core.management import call_command
+from django.db.models import Count, F, Q
+
+from departments.catalogue import suggest_lead_unit
+from departments.models import Department, DispatchRule, Membership, Region
+from portal.demo.generator import generate
+from tickets.models import Assignment, Callback, Category, Ticket, TicketEvent
+from tickets.sla import SHANGHAI
+from tickets.workflow import Status
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def demo_city(urgency):
+    call_command("load_demo_city", quiet_logins=True, verbosity=0)
+
+
+def test_city_has_what_the_issue_asks_for(demo_city):
+    assert Region.objects.filter(level=Region.Level.DISTRICT).count() == 16
+    hepingjie = Region.objects.get(name="和平街街道", parent__name="朝阳区")
+    communities = set(hepingjie.children.values_list("name", flat=True))
+    assert {"胜古南社区", "煤炭科技苑社区"} <= communities
+    streets = Region.objects.filter(level=Region.Level.STREET)
+    assert streets.values("parent").distinct().count() >= 3
+    kinds = set(Department.objects.values_list("kind", flat=True))
+    assert kinds == set(Department.Kind.values)
+    assert Department.objects.count() >= 40
+    assert Category.objects.filter(level=3).count() >= 40
+    assert not Category.objects.filter(level=3, urgency__isnull=True).exists()
+    assert DispatchRule.objects.count() == Category.objects.filter(level=3).count()
+    roles = set(Membership.objects.values_list("role", flat=True))
+    assert roles == set(Membership.Role.values)
+
+
+def test_loading_twice_changes_nothing(demo_city):
+    counts = (Region.objects.count(), Department.objects.count(), Category.objects.count())
+    call_command("load_demo_city", quiet_logins=True, verbosity=0)
+    assert (Region.objects.count(), Department.objects.count(), Category.objects.count()) == counts
+
+
+def test_catalogue_sends_a_missing_plate_in_hepingjie_to_its_street_office(demo_city):
+    plate = Category.objects.get(name="楼牌号缺失")
+    community = Region.objects.get(name="胜古南社区")
+    assert suggest_lead_unit(plate, community).name == "和平街街道办事处"
+
+
+def test_generated_tickets_are_consistent(demo_city):
+    written = generate(600, days=20, seed=7, chunk=250)
+    assert written["tickets"] == 600
+    tickets = Ticket.objects.all()
+    statuses = Counter(tickets.values_list("status", flat=True))
+    assert set(statuses) == set(Status.values), statuses
+    # Numbers: unique, dated by the Beijing submission date.
+    for number, submitted in tickets.values_list("number", "submitted_at"):
+        assert number[:8] == submitted.astimezone(SHANGHAI).strftime("%Y%m%d")
+    # The trajectory chains from status to status and ends at the ticket's status.
+    events = TicketEvent.objects.order_by("ticket_id", "created_at", "id").values_list(
+        "ticket_id", "from_status", "to_status", "action"
+    )
+    last = {}
+    for ticket_id, from_status, to_status, action in events:
+        if ticket_id not in last:
+            assert action in ("submit", "phone_intake") and from_status == ""
+        else:
+            assert from_status == last[ticket_id], (ticket_id, action)
+        last[ticket_id] = to_status
+    assert dict(tickets.values_list("id", "status")) == last
+    # The running deadline is the one the model would compute.
+    for ticket in tickets.exclude(status=Status.CLOSED):
+        assert ticket.due_at == ticket.running_deadline() is not None
+    assert not tickets.filter(status=Status.CLOSED).exclude(due_at=None).exists()
+    assert not tickets.filter(status=Status.CLOSED, closed_at=None).exists()
+    # One active lead per dispatched ticket, and it is the ticket's lead unit.
+    handled = [Status.DISPATCHED, Status.IN_PROGRESS, Status.REPLIED]
+    open_handled = tickets.filter(status__in=handled)
+    leads = Assignment.objects.filter(role="lead", active=True, ticket__in=open_handled)
+    assert leads.count() == open_handled.count()
+    assert not leads.exclude(unit=F("ticket__lead_unit")).exists()
+    # Callbacks only on handled tickets; anonymous ones never valid.
+    assert Callback.objects.count() == tickets.filter(outcome="handled").count()
+    assert not Callback.objects.filter(valid=True, ticket__anonymous=True).exists()
+    assert not Callback.objects.filter(Q(valid=True) & Q(satisfaction="")).exists()
+    per_ticket = TicketEvent.objects.values("ticket").annotate(n=Count("id"))
+    assert min(row["n"] for row in per_ticket) >= 1
+
+
+def test_demo_logins_can_sign_in(demo_city, client):
+    assert client.login(username="dispatcher", password="demo-12345")
+    assert client.get("/admin/").status_code == 200
