@@ -77,7 +77,7 @@ class Department(models.Model):
 
     code = models.SlugField(_("code"), max_length=40, unique=True)
     name = models.CharField(_("name"), max_length=120)
-    kind = models.CharField(_("kind"), max_length=32, choices=Kind)
+    kind = models.CharField(_("unit kind"), max_length=32, choices=Kind)
     parent = models.ForeignKey(
         "self",
         verbose_name=_("parent unit"),
@@ -223,7 +223,7 @@ class CalendarDay(models.Model):
         WORKDAY = "workday", _("adjusted working day")
 
     date = models.DateField(_("date"), unique=True)
-    kind = models.CharField(_("kind"), max_length=10, choices=Kind)
+    kind = models.CharField(_("day type"), max_length=10, choices=Kind)
     name = models.CharField(_("name"), max_length=60)
     provisional = models.BooleanField(
         _("provisional"),

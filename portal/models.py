@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 class Citizen(models.Model):
     phone = models.CharField(_("mobile number"), max_length=11, unique=True)
-    name = models.CharField(_("name"), max_length=50, blank=True)
+    name = models.CharField(_("full name"), max_length=50, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
     created_at = models.DateTimeField(_("first seen"), auto_now_add=True)
 

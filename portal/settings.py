@@ -154,7 +154,7 @@ CACHES = {
 
 # Celery. The embedded default is kombu's filesystem transport: a real broker with no server,
 # enough for one worker and beat on one machine. Production points this at Redis or RabbitMQ.
-CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "filesystem://")
+CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "filesystem://localhost//")
 if CELERY_BROKER_URL.startswith("filesystem://"):
     _broker_dir = VAR_DIR / "broker"
     # kombu's filesystem transport expects its folders to exist.

@@ -19,7 +19,7 @@ class Assignment(models.Model):
         INFORMED = "informed", _("informed")
 
     class ContactMethod(models.TextChoices):
-        PHONE = "phone", _("phone")
+        PHONE = "phone", _("phone call")
         VISIT = "visit", _("on-site visit")
         SMS = "sms", _("SMS")
         OTHER = "other", _("other")

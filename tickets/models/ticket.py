@@ -55,7 +55,7 @@ class Ticket(models.Model):
     number = models.CharField(_("ticket number"), max_length=16, unique=True, editable=False)
     access_code = models.CharField(_("access code"), max_length=12, editable=False)
     channel = models.CharField(_("channel"), max_length=10, choices=Channel)
-    kind = models.CharField(_("kind"), max_length=16, choices=Kind)
+    kind = models.CharField(_("kind of demand"), max_length=16, choices=Kind)
     category = models.ForeignKey(
         "tickets.Category",
         verbose_name=_("category"),
@@ -71,7 +71,8 @@ class Ticket(models.Model):
         db_index=False,
     )
     description = models.TextField(
-        _("description"), validators=[MaxLengthValidator(settings.PORTAL_TICKET_DESCRIPTION_MAX)]
+        _("problem description"),
+        validators=[MaxLengthValidator(settings.PORTAL_TICKET_DESCRIPTION_MAX)],
     )
     # Place: the finest region known, and its district/street/community for grouping.
     region = models.ForeignKey(
@@ -168,7 +169,7 @@ class Ticket(models.Model):
         editable=False,
     )
     referred_to = models.CharField(_("referred to"), max_length=100, blank=True, editable=False)
-    reply_text = models.TextField(_("reply"), blank=True, editable=False)
+    reply_text = models.TextField(_("reply text"), blank=True, editable=False)
     supervised = models.BooleanField(_("supervised"), default=False, editable=False)
     # Deadlines (set when their clock starts) and the one running now, for sorting and sweeps.
     due_at = models.DateTimeField(_("next deadline"), null=True, blank=True, editable=False)
