@@ -735,41 +735,63 @@ def test_happy_path_trajectory(lifecycle):
     assert all(e.public for e in events_of(ticket))
 
 
-ACTIONS_AND_CALLS = {
-    "accept": lambda t, s, u: services.ticket_accept(ticket_id=t.pk, actor=s["operator"]),
-    "dispatch": lambda t, s, u: services.ticket_dispatch(
-        ticket_id=t.pk, actor=s["dispatcher"], lead=u["street"]
-    ),
-    "sign_and_contact": lambda t, s, u: services.ticket_sign_and_contact(
-        ticket_id=t.pk, actor=s["handler"], method="phone"
-    ),
-    "reply": lambda t, s, u: services.ticket_reply(ticket_id=t.pk, actor=s["handler"], text="ok"),
-    "supervise": lambda t, s, u: services.ticket_supervise(
-        ticket_id=t.pk, actor=s["supervisor"], instruction="x"
-    ),
-    "add_note": lambda t, s, u: services.ticket_add_note(
-        ticket_id=t.pk, actor=s["operator"], text="x"
-    ),
-}
+def _with_pending_extension(t, s, u):
+    services.ticket_request_extension(
+        ticket_id=t.pk, actor=s["handler"], reason="x", reply_due_at=t.reply_due_at + D
+    )
+    return t
 
 
-@pytest.mark.parametrize(
-    ("status", "action"),
-    [
-        ("submitted", "supervise"),
-        ("accepted", "dispatch"),
-        ("dispatched", "sign_and_contact"),
-        ("dispatched", "add_note"),
-        ("in_progress", "reply"),
-        ("replied", "supervise"),
-    ],
-)
-def test_each_action_writes_exactly_one_event(lifecycle, staff, units, status, action):
-    ticket = lifecycle(status)
+# action: (status to start from, optional preparation, the call)
+EVERY_ACTION = {
+    "accept": ("submitted", None, lambda t, s, u: services.ticket_accept(
+        ticket_id=t.pk, actor=s["operator"])),
+    "answer_directly": ("accepted", None, lambda t, s, u: services.ticket_answer_directly(
+        ticket_id=t.pk, actor=s["operator"], answer="答复")),
+    "close_at_intake": ("submitted", None, lambda t, s, u: services.ticket_close_at_intake(
+        ticket_id=t.pk, actor=s["operator"], outcome="invalid", note="无效")),
+    "dispatch": ("accepted", None, lambda t, s, u: services.ticket_dispatch(
+        ticket_id=t.pk, actor=s["dispatcher"], lead=u["street"])),
+    "return": ("dispatched", None, lambda t, s, u: services.ticket_return(
+        ticket_id=t.pk, actor=s["handler"], reason="不属于本辖区")),
+    "sign_and_contact": ("dispatched", None, lambda t, s, u: services.ticket_sign_and_contact(
+        ticket_id=t.pk, actor=s["handler"], method="phone")),
+    "request_extension": ("in_progress", None, lambda t, s, u: services.ticket_request_extension(
+        ticket_id=t.pk, actor=s["handler"], reason="x", reply_due_at=t.reply_due_at + D)),
+    "decide_extension": ("in_progress", _with_pending_extension,
+        lambda t, s, u: services.ticket_decide_extension(
+            ticket_id=t.pk, actor=s["dispatcher"], approve=True)),
+    "add_note": ("dispatched", None, lambda t, s, u: services.ticket_add_note(
+        ticket_id=t.pk, actor=s["operator"], text="x")),
+    "supervise": ("in_progress", None, lambda t, s, u: services.ticket_supervise(
+        ticket_id=t.pk, actor=s["supervisor"], instruction="x")),
+    "reply": ("in_progress", None, lambda t, s, u: services.ticket_reply(
+        ticket_id=t.pk, actor=s["handler"], text="ok")),
+    "record_callback": ("replied", None, lambda t, s, u: services.ticket_record_callback(
+        ticket_id=t.pk, actor=s["callback"], contacted=True, solved=True,
+        satisfaction="satisfied")),
+    "reopen": ("closed", None, lambda t, s, u: services.ticket_reopen(
+        ticket_id=t.pk, actor=s["supervisor"], reason="未解决")),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("action", EVERY_ACTION)
+def test_each_action_writes_exactly_one_event(lifecycle, staff, units, action):
+    status, prepare, call = EVERY_ACTION[action]
+    ticket = lifecycle(status, kind="consultation")
+    if prepare:
+        prepare(ticket, staff, units)
     before = TicketEvent.objects.filter(ticket=ticket).count()
-    ACTIONS_AND_CALLS[action](ticket, staff, units)
+    call(ticket, staff, units)
     assert TicketEvent.objects.filter(ticket=ticket).count() == before + 1
-    assert last_event(ticket).action == action
+    event = last_event(ticket)
+    ticket.refresh_from_db()
+    assert event.action == action and event.to_status == ticket.status
+
+
+def test_one_event_table_covers_every_action_after_creation():
+    creation = {Action.SUBMIT, Action.PHONE_INTAKE}  # tested by the intake tests above
+    assert set(EVERY_ACTION) == {a.value for a in Action} - creation
 
 
 def test_inactive_staff_user_is_refused(lifecycle, staff):
