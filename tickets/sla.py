@@ -16,6 +16,8 @@ from datetime import date, datetime, time, timedelta
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
+from .workflow import Status
+
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 DAY = timedelta(days=1)
 # Longest search for working days; China's longest break (Spring Festival) is nine days.
@@ -134,6 +136,24 @@ def callback_deadline(
 ) -> datetime:
     start = min(replied_at, reply_due_at) if reply_due_at else replied_at
     return add(start, limits.callback_limit, working_days=limits.working_days, calendar=calendar)
+
+
+def running_deadline(status, *, accept, dispatch, response, reply, callback) -> datetime | None:
+    """The deadline whose clock runs in `status` (None when closed): accepting a submitted
+    ticket, dispatching an accepted one, first contact (or the reply, if sooner) once dispatched,
+    the reply while in progress, the callback once replied."""
+    match status:
+        case Status.SUBMITTED:
+            return accept
+        case Status.ACCEPTED:
+            return dispatch
+        case Status.DISPATCHED:
+            return min((d for d in (response, reply) if d), default=None)
+        case Status.IN_PROGRESS:
+            return reply
+        case Status.REPLIED:
+            return callback
+    return None
 
 
 def warning_time(start: datetime, due: datetime, share: float) -> datetime:

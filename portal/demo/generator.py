@@ -22,6 +22,7 @@ from departments.calendar import work_calendar
 from departments.models import Department, Membership, Region
 from portal.models import Citizen
 from tickets import numbering, sla
+from tickets.events import PUBLIC_ACTIONS
 from tickets.models import (
     Assignment,
     Callback,
@@ -159,17 +160,6 @@ CALLBACK_COLUMNS = [
 ]
 SUBMITTED_AT = TICKET_COLUMNS.index("submitted_at")
 CITIZEN_COLUMNS = ["id", "phone", "name", "email", "created_at"]
-PUBLIC = {
-    Action.SUBMIT,
-    Action.PHONE_INTAKE,
-    Action.ACCEPT,
-    Action.ANSWER_DIRECTLY,
-    Action.CLOSE_AT_INTAKE,
-    Action.DISPATCH,
-    Action.SIGN_AND_CONTACT,
-    Action.REPLY,
-    Action.RECORD_CALLBACK,
-}
 
 
 CREATION = {Action.SUBMIT, Action.PHONE_INTAKE}
@@ -506,7 +496,7 @@ class Life:
                 actor_name,
                 unit,
                 note,
-                action in PUBLIC,
+                action in PUBLIC_ACTIONS,
                 data or {},
             )
         )
@@ -828,21 +818,6 @@ class Life:
 
     # -- the ticket row --------------------------------------------------------------------
 
-    def running_deadline(self):
-        """As `Ticket.running_deadline`: the deadline whose clock runs in the final status."""
-        match self.status:
-            case Status.SUBMITTED:
-                return self.accept_due
-            case Status.ACCEPTED:
-                return self.dispatch_due
-            case Status.DISPATCHED:
-                return min(self.response_due, self.reply_due)
-            case Status.IN_PROGRESS:
-                return self.reply_due
-            case Status.REPLIED:
-                return self.callback_due
-        return None
-
     def row(self) -> list:
         status = self.status
         place = self.place
@@ -878,7 +853,14 @@ class Life:
             self.referred_to,
             self.reply_text,
             self.supervised,
-            self.running_deadline(),
+            sla.running_deadline(
+                status,
+                accept=self.accept_due,
+                dispatch=self.dispatch_due,
+                response=self.response_due,
+                reply=self.reply_due,
+                callback=self.callback_due,
+            ),
             self.accept_due,
             self.dispatch_due,
             self.response_due,

@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from .. import sla
 from ..workflow import Status
 
 
@@ -230,16 +231,11 @@ class Ticket(models.Model):
 
     def running_deadline(self):
         """The deadline whose clock is running in the current status (None when closed)."""
-        match self.status:
-            case Status.SUBMITTED:
-                return self.accept_due_at
-            case Status.ACCEPTED:
-                return self.dispatch_due_at
-            case Status.DISPATCHED:
-                due = [d for d in (self.response_due_at, self.reply_due_at) if d]
-                return min(due) if due else None
-            case Status.IN_PROGRESS:
-                return self.reply_due_at
-            case Status.REPLIED:
-                return self.callback_due_at
-        return None
+        return sla.running_deadline(
+            self.status,
+            accept=self.accept_due_at,
+            dispatch=self.dispatch_due_at,
+            response=self.response_due_at,
+            reply=self.reply_due_at,
+            callback=self.callback_due_at,
+        )
