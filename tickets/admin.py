@@ -12,6 +12,7 @@ from .models import (
     Attachment,
     Callback,
     Category,
+    CategoryAttribute,
     Extension,
     Ticket,
     TicketEvent,
@@ -51,8 +52,14 @@ class UrgencyClassAdmin(admin.ModelAdmin):
     list_editable = ["working_days"]
 
 
+class CategoryAttributeInline(admin.StackedInline):
+    model = CategoryAttribute
+    extra = 0
+
+
 @admin.register(Category)
 class CategoryAdmin(admin.ModelAdmin):
+    inlines = [CategoryAttributeInline]
     list_display = ["code", "name", "level", "parent", "urgency", "is_active"]
     list_filter = ["level", "urgency", "is_active"]
     search_fields = ["code", "name"]

@@ -19,6 +19,7 @@ PUBLIC_ACTIONS = frozenset(
         Action.DECIDE_EXTENSION,
         Action.REPLY,
         Action.RECORD_CALLBACK,
+        Action.REQUEST_REOPEN,
         Action.REOPEN,
     }
 )

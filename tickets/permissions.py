@@ -23,14 +23,16 @@ HOTLINE_ACTIONS: dict[Action, frozenset[str]] = {
     Action.DECIDE_EXTENSION: frozenset({Role.DISPATCHER}),
     Action.SUPERVISE: frozenset({Role.SUPERVISOR}),
     Action.RECORD_CALLBACK: frozenset({Role.CALLBACK_OPERATOR}),
-    Action.REOPEN: frozenset({Role.OPERATOR, Role.SUPERVISOR}),
+    Action.REQUEST_REOPEN: frozenset({Role.OPERATOR, Role.CALLBACK_OPERATOR, Role.DISPATCHER}),
+    # The resident's request to reopen reaches the dispatcher, who may act on it too.
+    Action.REOPEN: frozenset({Role.OPERATOR, Role.SUPERVISOR, Role.DISPATCHER}),
 }
 # Actions taken by the lead unit's staff.
 LEAD_UNIT_ACTIONS = frozenset(
     {Action.RETURN, Action.SIGN_AND_CONTACT, Action.REQUEST_EXTENSION, Action.REPLY}
 )
 # Actions the resident may take on their own ticket.
-RESIDENT_ACTIONS = frozenset({Action.SUBMIT, Action.RECORD_CALLBACK})
+RESIDENT_ACTIONS = frozenset({Action.SUBMIT, Action.RECORD_CALLBACK, Action.REQUEST_REOPEN})
 
 
 def roles_of(user) -> frozenset[tuple[int, str]]:

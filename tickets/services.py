@@ -793,6 +793,34 @@ def ticket_record_callback(
 
 
 @transaction.atomic(durable=True)
+def ticket_request_reopen(*, ticket_id: int, actor, reason: str) -> TicketEvent:
+    """The resident (on the tracking page, `actor` None) or the hotline on their behalf says a
+    closed ticket is not solved. The request reaches the dispatchers; `ticket_reopen` acts on it.
+    """
+    ticket = _lock(ticket_id)
+    old, _new = _transition(ticket, actor, Action.REQUEST_REOPEN)
+    errors: dict = {}
+    reason = required_text(reason, "reason", errors, _("Say what is still not solved."))
+    _raise_if(errors)
+    if ticket.reopen_requested_at is not None:
+        raise RuleViolation(_("Reopening has already been requested for this ticket."))
+    now = timezone.now()
+    ticket.reopen_requested_at = now
+    _save(ticket, ["reopen_requested_at"])
+    event = events.record(
+        ticket,
+        action=Action.REQUEST_REOPEN,
+        actor=actor,
+        from_status=old,
+        unit=_hotline_unit(actor),
+        note=reason,
+        at=now,
+    )
+    _announce(ticket, Action.REQUEST_REOPEN, event)
+    return event
+
+
+@transaction.atomic(durable=True)
 def ticket_reopen(*, ticket_id: int, actor, reason: str) -> Ticket:
     """The same ticket goes round again (e.g. the resident says it is not solved).
 
@@ -816,6 +844,7 @@ def ticket_reopen(*, ticket_id: int, actor, reason: str) -> Ticket:
     ticket.referred_to = ticket.reply_text = ""
     ticket.dispatched_at = ticket.contacted_at = ticket.replied_at = ticket.closed_at = None
     ticket.response_due_at = ticket.reply_due_at = ticket.callback_due_at = None
+    ticket.reopen_requested_at = None
     _save(
         ticket,
         [
@@ -835,6 +864,7 @@ def ticket_reopen(*, ticket_id: int, actor, reason: str) -> Ticket:
             "response_due_at",
             "reply_due_at",
             "callback_due_at",
+            "reopen_requested_at",
         ],
     )
     event = events.record(

@@ -39,6 +39,7 @@ class Action(models.TextChoices):
     SUPERVISE = "supervise", _("supervise")
     REPLY = "reply", _("reply")
     RECORD_CALLBACK = "record_callback", _("record callback")
+    REQUEST_REOPEN = "request_reopen", _("ask to reopen")
     REOPEN = "reopen", _("reopen")
 
 
@@ -67,6 +68,7 @@ TRANSITIONS: dict[Action, Transition] = {
     Action.SUPERVISE: Transition(OPEN_STATUSES, None),
     Action.REPLY: Transition(frozenset({Status.DISPATCHED, Status.IN_PROGRESS}), Status.REPLIED),
     Action.RECORD_CALLBACK: Transition(frozenset({Status.REPLIED}), Status.CLOSED),
+    Action.REQUEST_REOPEN: Transition(frozenset({Status.CLOSED}), None),
     Action.REOPEN: Transition(frozenset({Status.CLOSED}), Status.ACCEPTED),
 }
 

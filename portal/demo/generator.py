@@ -86,6 +86,8 @@ TICKET_COLUMNS = [
     "referred_to",
     "reply_text",
     "supervised",
+    "reopen_requested_at",
+    "attributes",
     "due_at",
     "accept_due_at",
     "dispatch_due_at",
@@ -853,6 +855,8 @@ class Life:
             self.referred_to,
             self.reply_text,
             self.supervised,
+            None,
+            {},
             sla.running_deadline(
                 status,
                 accept=self.accept_due,

@@ -770,6 +770,8 @@ EVERY_ACTION = {
     "record_callback": ("replied", None, lambda t, s, u: services.ticket_record_callback(
         ticket_id=t.pk, actor=s["callback"], contacted=True, solved=True,
         satisfaction="satisfied")),
+    "request_reopen": ("closed", None, lambda t, s, u: services.ticket_request_reopen(
+        ticket_id=t.pk, actor=None, reason="未解决")),
     "reopen": ("closed", None, lambda t, s, u: services.ticket_reopen(
         ticket_id=t.pk, actor=s["supervisor"], reason="未解决")),
 }  # fmt: skip
@@ -799,3 +801,28 @@ def test_inactive_staff_user_is_refused(lifecycle, staff):
     staff["operator"].is_active = False
     with pytest.raises(NotPermitted):
         services.ticket_accept(ticket_id=ticket.pk, actor=staff["operator"])
+
+
+def test_resident_asks_to_reopen_and_the_dispatcher_reopens(lifecycle, staff):
+    ticket = lifecycle("closed")
+    event = services.ticket_request_reopen(ticket_id=ticket.pk, actor=None, reason="楼牌还是没装")
+    assert event.public and event.to_status == Status.CLOSED
+    ticket.refresh_from_db()
+    assert ticket.status == Status.CLOSED and ticket.reopen_requested_at is not None
+    with pytest.raises(RuleViolation):
+        services.ticket_request_reopen(ticket_id=ticket.pk, actor=None, reason="再次申请")
+    ticket = services.ticket_reopen(
+        ticket_id=ticket.pk, actor=staff["dispatcher"], reason="市民申请"
+    )
+    assert ticket.status == Status.ACCEPTED and ticket.reopen_requested_at is None
+
+
+def test_reopen_request_needs_a_reason_and_a_closed_ticket(lifecycle, staff):
+    closed = lifecycle("closed")
+    with pytest.raises(ValidationError):
+        services.ticket_request_reopen(ticket_id=closed.pk, actor=None, reason=" ")
+    open_ticket = lifecycle("replied")
+    with pytest.raises(TransitionNotAllowed):
+        services.ticket_request_reopen(ticket_id=open_ticket.pk, actor=None, reason="x")
+    with pytest.raises(NotPermitted):
+        services.ticket_request_reopen(ticket_id=closed.pk, actor=staff["handler"], reason="x")

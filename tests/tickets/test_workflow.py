@@ -31,6 +31,7 @@ EXPECTED = {
     (S.DISPATCHED, Action.REPLY): S.REPLIED,
     (S.IN_PROGRESS, Action.REPLY): S.REPLIED,
     (S.REPLIED, Action.RECORD_CALLBACK): S.CLOSED,
+    (S.CLOSED, Action.REQUEST_REOPEN): SAME,
     (S.CLOSED, Action.REOPEN): S.ACCEPTED,
 }
 ALL_PAIRS = list(itertools.product([None, *Status], Action))
@@ -54,8 +55,8 @@ def test_forbidden_pair_raises(status, action):
         workflow.check(status, action)
 
 
-def test_closed_ticket_can_only_be_reopened():
-    assert workflow.allowed_actions(S.CLOSED) == [Action.REOPEN]
+def test_closed_ticket_can_only_be_reopened_or_asked_to_be():
+    assert workflow.allowed_actions(S.CLOSED) == [Action.REQUEST_REOPEN, Action.REOPEN]
 
 
 def test_table_is_complete():
@@ -65,6 +66,7 @@ def test_table_is_complete():
 def test_table_problems_names_a_missing_action(monkeypatch):
     table = dict(workflow.TRANSITIONS)
     del table[Action.REOPEN]
+    del table[Action.REQUEST_REOPEN]
     monkeypatch.setattr(workflow, "TRANSITIONS", table)
     problems = workflow.table_problems()
     assert "action 'reopen' has no transition" in problems

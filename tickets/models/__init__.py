@@ -3,7 +3,7 @@
 from .attachment import Attachment
 from .event import TicketEvent
 from .handling import Assignment, Callback, Extension
-from .taxonomy import Category, UrgencyClass
+from .taxonomy import Category, CategoryAttribute, UrgencyClass
 from .ticket import Channel, Kind, Outcome, Ticket, TicketNumberCounter
 
 __all__ = [
@@ -11,6 +11,7 @@ __all__ = [
     "Attachment",
     "Callback",
     "Category",
+    "CategoryAttribute",
     "Channel",
     "Extension",
     "Kind",

@@ -128,3 +128,55 @@ class Category(models.Model):
             raise ValidationError({"parent": _("The parent must be one level above.")})
         if self.is_leaf and not self.urgency_id:
             raise ValidationError({"urgency": _("A leaf category needs an urgency class.")})
+
+
+class CategoryAttribute(models.Model):
+    """An extra question a category asks (Open311 service definition attributes).
+
+    Answers are kept on the ticket (`Ticket.attributes`, keyed by `code`).
+    """
+
+    class DataType(models.TextChoices):
+        STRING = "string", _("short text")
+        NUMBER = "number", _("number")
+        DATETIME = "datetime", _("date and time")
+        TEXT = "text", _("long text")
+        SINGLE_VALUE_LIST = "singlevaluelist", _("one choice from a list")
+        MULTI_VALUE_LIST = "multivaluelist", _("several choices from a list")
+
+    category = models.ForeignKey(
+        Category, verbose_name=_("category"), on_delete=models.CASCADE, related_name="attributes"
+    )
+    code = models.SlugField(_("code"), max_length=60)
+    variable = models.BooleanField(
+        _("asks for input"),
+        default=True,
+        help_text=_("Off for an informational note shown with the form."),
+    )
+    datatype = models.CharField(_("type"), max_length=16, choices=DataType)
+    required = models.BooleanField(_("required"), default=False)
+    description = models.CharField(_("question"), max_length=200)
+    datatype_description = models.CharField(_("format hint"), max_length=200, blank=True)
+    values = models.JSONField(
+        _("choices"),
+        default=list,
+        blank=True,
+        help_text=_('For list types: [{"key": "…", "name": "…"}, …]'),
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("category question")
+        verbose_name_plural = _("category questions")
+        ordering = ["category", "order", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["category", "code"], name="category_attribute_code")
+        ]
+
+    def __str__(self):
+        return f"{self.category.name}: {self.description}"
+
+    def clean(self):
+        lists = (self.DataType.SINGLE_VALUE_LIST, self.DataType.MULTI_VALUE_LIST)
+        if self.datatype in lists and not self.values:
+            raise ValidationError({"values": _("A list question needs its choices.")})

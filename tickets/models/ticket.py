@@ -172,6 +172,16 @@ class Ticket(models.Model):
     referred_to = models.CharField(_("referred to"), max_length=100, blank=True, editable=False)
     reply_text = models.TextField(_("reply text"), blank=True, editable=False)
     supervised = models.BooleanField(_("supervised"), default=False, editable=False)
+    reopen_requested_at = models.DateTimeField(
+        _("reopening requested at"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("The resident says it is not solved; cleared when the ticket is reopened."),
+    )
+    attributes = models.JSONField(
+        _("answers to the category's questions"), default=dict, blank=True, editable=False
+    )
     # Deadlines (set when their clock starts) and the one running now, for sorting and sweeps.
     due_at = models.DateTimeField(_("next deadline"), null=True, blank=True, editable=False)
     accept_due_at = models.DateTimeField(_("accept by"), null=True, blank=True, editable=False)
@@ -210,6 +220,11 @@ class Ticket(models.Model):
                 fields=["community", "category", "submitted_at"], name="ticket_community_month"
             ),
             models.Index(fields=["citizen", "submitted_at"], name="ticket_citizen"),
+            models.Index(
+                fields=["reopen_requested_at"],
+                condition=Q(reopen_requested_at__isnull=False),
+                name="ticket_reopen_requested",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
