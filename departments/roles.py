@@ -46,6 +46,7 @@ def sync_role_groups() -> dict[str, Group]:
     groups = {}
     for role, perms in ROLE_PERMISSIONS.items():
         group, _created = Group.objects.get_or_create(name=group_name(role))
+        # (Permissions are created by post_migrate too; missing ones appear on the next sync.)
         query = Q()
         for perm in perms:
             app_label, codename = perm.split(".")

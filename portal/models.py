@@ -1,5 +1,6 @@
 """Residents (诉求人) known to the hotline, keyed by their mainland mobile number."""
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -18,3 +19,29 @@ class Citizen(models.Model):
         from tickets.privacy import mask_name, mask_phone
 
         return f"{mask_name(self.name)} {mask_phone(self.phone)}"
+
+
+class ContactReveal(models.Model):
+    """A staff member looked at a resident's full contact details (DESIGN.md §7): who, when, which
+    ticket, what. Written by the reveal view; never edited."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("staff user"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    ticket = models.ForeignKey(
+        "tickets.Ticket", verbose_name=_("ticket"), on_delete=models.PROTECT, related_name="+"
+    )
+    revealed_at = models.DateTimeField(_("revealed at"), auto_now_add=True, db_index=True)
+    phone = models.BooleanField(_("mobile number shown"), default=False)
+    name = models.BooleanField(_("name shown"), default=False)
+
+    class Meta:
+        verbose_name = _("contact reveal")
+        verbose_name_plural = _("contact reveal log")
+        ordering = ["-revealed_at"]
+
+    def __str__(self):
+        return f"{self.user} · {self.ticket_id} · {self.revealed_at:%Y-%m-%d %H:%M}"

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from departments.models import Membership
 
+from . import workflow
 from .exceptions import NotPermitted
 from .workflow import Action
 
@@ -92,3 +93,34 @@ def acting_unit(actor, ticket, action: Action):
     if action in LEAD_UNIT_ACTIONS:
         return ticket.lead_unit
     return None
+
+
+CREATION_ACTIONS = frozenset({Action.SUBMIT, Action.PHONE_INTAKE})
+
+
+def available_actions(actor, ticket, *, active_unit_ids: frozenset[int]) -> list[Action]:
+    """What `actor` may do to `ticket` now: allowed by the workflow from its status and by the
+    rules above. (Rules that need more data, such as the return window, are checked by the
+    service itself and reported as errors.)"""
+    return [
+        action
+        for action in workflow.allowed_actions(ticket.status)
+        if action not in CREATION_ACTIONS
+        and can(actor, ticket, action, active_unit_ids=active_unit_ids)
+    ]
+
+
+def contact_visibility(user, ticket) -> tuple[bool, bool]:
+    """May `user` reveal the resident's (phone, name) on `ticket`? (DESIGN.md §7)
+
+    The hotline centre may reveal both; the staff of the current lead unit may reveal the phone
+    number (they must call the resident) and the name unless the resident asked to keep it from
+    the handling unit. Everyone else only ever sees the masked form.
+    """
+    if ticket.anonymous or user is None or not user.is_active:
+        return False, False
+    if user.is_superuser or hotline_roles(user):
+        return True, True
+    if ticket.lead_unit_id and ticket.lead_unit_id in unit_ids(user):
+        return True, not ticket.confidential
+    return False, False

@@ -2,7 +2,10 @@
 the admin, the API, exports and Open311 all start from it, so listing and object access agree.
 """
 
-from django.db.models import Exists, OuterRef, QuerySet
+from datetime import timedelta
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
 
 from departments.models import Membership
 from departments.selectors import unit_and_descendant_ids
@@ -35,3 +38,53 @@ def ticket_list_for(user) -> QuerySet[Ticket]:
 def trajectory(ticket: Ticket, *, public_only: bool = False):
     events = ticket.events.select_related("unit").order_by("created_at", "pk")
     return events.filter(public=True) if public_only else events
+
+
+REPEAT_WINDOW = timedelta(days=30)
+
+
+def caller_history(phone: str, *, limit: int = 10):
+    """A caller's latest tickets, newest first (phone intake shows them)."""
+    return (
+        Ticket.objects.filter(citizen__phone=phone)
+        .select_related("category__parent__parent", "lead_unit")
+        .order_by("-submitted_at")[:limit]
+    )
+
+
+def likely_repeats(phone: str, *, category=None, address: str = "", now=None):
+    """The caller's tickets of the last 30 days with the same category or the same address:
+    the operator should probably link the new call to one of them (a repeat demand)."""
+    now = now or timezone.now()
+    same = Q()
+    if category is not None:
+        same |= Q(category=category)
+    if address.strip():
+        same |= Q(address__iexact=address.strip())
+    if not same:
+        return Ticket.objects.none()
+    return (
+        Ticket.objects.filter(citizen__phone=phone, submitted_at__gte=now - REPEAT_WINDOW)
+        .filter(same)
+        .select_related("category__parent__parent")
+        .order_by("-submitted_at")
+    )
+
+
+def duplicate_candidates(ticket: Ticket, *, limit: int = 10):
+    """Other tickets of the last 30 days about the same category in the same place: the likely
+    originals when an operator closes a ticket as a duplicate."""
+    place = (
+        Q(community=ticket.community_id)
+        if ticket.community_id
+        else Q(street=ticket.street_id)
+        if ticket.street_id
+        else Q(district=ticket.district_id)
+    )
+    return (
+        Ticket.objects.filter(place, category=ticket.category_id)
+        .filter(submitted_at__gte=ticket.submitted_at - REPEAT_WINDOW)
+        .exclude(pk=ticket.pk)
+        .filter(duplicate_of__isnull=True)
+        .order_by("-submitted_at")[:limit]
+    )

@@ -13,7 +13,7 @@ Errors: ValidationError for bad input (naming the field), TransitionNotAllowed /
 (HTTP 409) and NotPermitted (403) from `tickets.exceptions`.
 """
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -46,6 +46,8 @@ from .validation import (
     required_text,
 )
 from .workflow import Action, Status
+
+MINUTE = timedelta(minutes=1)
 
 # ---------------------------------------------------------------------------------------------
 # Helpers
@@ -522,6 +524,9 @@ def ticket_sign_and_contact(
     old, new = _transition(ticket, actor, Action.SIGN_AND_CONTACT)
     now = timezone.now()
     contacted_at = contacted_at or now
+    if ticket.dispatched_at and timedelta(0) < ticket.dispatched_at - contacted_at < MINUTE:
+        # Staff give times to the minute: "10:32" for a call right after a 10:32:40 dispatch.
+        contacted_at = ticket.dispatched_at
     errors: dict = {}
     clean_choice(method, Assignment.ContactMethod, errors, "method")
     if contacted_at > now:

@@ -111,13 +111,17 @@ class Category(models.Model):
     def __str__(self):
         return self.path
 
+    def path_nodes(self) -> list["Category"]:
+        """The root first, down to this node (use select_related("parent__parent"))."""
+        nodes, node = [], self
+        while node is not None:
+            nodes.append(node)
+            node = node.parent
+        return nodes[::-1]
+
     @property
     def path(self) -> str:
-        names, node = [], self
-        while node is not None:
-            names.append(node.name)
-            node = node.parent
-        return " › ".join(reversed(names))
+        return " › ".join(node.name for node in self.path_nodes())
 
     @property
     def is_leaf(self) -> bool:

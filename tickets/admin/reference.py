@@ -1,25 +1,22 @@
-"""Admin registration of the ticket models.
+"""Admin for the taxonomy, urgency classes and the rows that hang off a ticket.
 
-Tickets are read here; every change of their state goes through `tickets.services` (the staff
-workflow screens call those functions). The trajectory is read-only everywhere.
+Those rows (events, assignments, extensions, callbacks, attachments) are written only by
+`tickets.services`: here they are read-only and scoped like their ticket.
 """
 
 from django.contrib import admin
-from django.utils.translation import gettext_lazy as _
 
-from .models import (
+from ..models import (
     Assignment,
     Attachment,
     Callback,
     Category,
     CategoryAttribute,
     Extension,
-    Ticket,
     TicketEvent,
     UrgencyClass,
 )
-from .privacy import mask_name, mask_phone
-from .selectors import ticket_list_for
+from ..selectors import ticket_list_for
 
 
 class ReadOnlyMixin:
@@ -72,83 +69,6 @@ class ScopedTicketChildAdmin(ReadOnlyMixin, admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).filter(ticket__in=ticket_list_for(request.user))
-
-
-class EventInline(ReadOnlyMixin, admin.TabularInline):
-    model = TicketEvent
-    fields = [
-        "created_at",
-        "action",
-        "from_status",
-        "to_status",
-        "unit",
-        "actor_name",
-        "note",
-        "public",
-    ]
-    readonly_fields = fields
-    ordering = ["-created_at", "-id"]
-    extra = 0
-
-
-class AssignmentInline(ReadOnlyMixin, admin.TabularInline):
-    model = Assignment
-    fields = [
-        "unit",
-        "role",
-        "round",
-        "active",
-        "dispatched_at",
-        "response_due_at",
-        "reply_due_at",
-        "contacted_at",
-        "returned_at",
-        "return_reason",
-        "replied_at",
-    ]
-    readonly_fields = fields
-    extra = 0
-
-
-class AttachmentInline(ReadOnlyMixin, admin.TabularInline):
-    model = Attachment
-    fields = ["file", "content_type", "size", "width", "height", "created_at"]
-    readonly_fields = fields
-    extra = 0
-
-
-@admin.register(Ticket)
-class TicketAdmin(ReadOnlyMixin, admin.ModelAdmin):
-    list_display = [
-        "number",
-        "kind",
-        "category",
-        "district",
-        "lead_unit",
-        "status",
-        "urgency",
-        "due_at",
-        "supervised",
-    ]
-    list_filter = ["status", "urgency", "channel", "kind", "supervised"]
-    list_select_related = ["category__parent__parent", "district", "lead_unit", "urgency"]
-    search_fields = ["=number"]
-    show_full_result_count = False
-    readonly_fields = ["resident"]
-    exclude = ["contact_name", "contact_phone", "contact_email", "citizen", "access_code"]
-    inlines = [AssignmentInline, AttachmentInline, EventInline]
-
-    def get_queryset(self, request):
-        return ticket_list_for(request.user)
-
-    @admin.display(description=_("resident"))
-    def resident(self, obj):
-        if obj.anonymous:
-            return _("anonymous")
-        return f"{mask_name(obj.contact_name)} {mask_phone(obj.contact_phone)}"
-
-    def has_view_permission(self, request, obj=None):
-        return request.user.is_active and request.user.is_staff
 
 
 @admin.register(TicketEvent)

@@ -1,0 +1,57 @@
+"""The staff site: Django's admin with each role's work queues on the index and a dashboard."""
+
+from django.contrib import admin
+from django.template.response import TemplateResponse
+from django.urls import path
+from django.utils.translation import gettext_lazy as _
+
+
+class PortalAdminSite(admin.AdminSite):
+    site_header = _("12345 hotline — staff")
+    site_title = _("12345 hotline")
+    index_title = _("Work queues")
+    index_template = "admin/portal_index.html"
+
+    def get_urls(self):
+        return [
+            path("dashboard/", self.admin_view(self.dashboard_view), name="dashboard"),
+            *super().get_urls(),
+        ]
+
+    def index(self, request, extra_context=None):
+        from tickets.queues import queue_counts
+
+        extra_context = {**(extra_context or {}), "queues": queue_counts(request.user)}
+        return super().index(request, extra_context)
+
+    def dashboard_view(self, request):
+        from tickets import stats
+        from tickets.models import Ticket
+        from tickets.selectors import ticket_list_for
+
+        figures = stats.dashboard(ticket_list_for(request.user))
+        by_kind = stats.rates_by_unit_kind(figures["month"])
+        kinds = dict(Ticket._meta.get_field("lead_unit").related_model.Kind.choices)
+        rates = [(kinds.get(kind, kind), r.valid, r.percentages()) for kind, r in by_kind.items()]
+        charts = {
+            "intake": {
+                "labels": [d for d, _n in figures["intake_by_day"]],
+                "values": [n for _d, n in figures["intake_by_day"]],
+            },
+            "status": {
+                "labels": [str(s) for s, _n in figures["open_by_status"]],
+                "values": [n for _s, n in figures["open_by_status"]],
+            },
+            "overdue": {
+                "labels": [u for u, _n in figures["overdue_by_unit"]],
+                "values": [n for _u, n in figures["overdue_by_unit"]],
+            },
+        }
+        context = {
+            **self.each_context(request),
+            "title": _("Dashboard"),
+            "figures": figures,
+            "rates": rates,
+            "charts": charts,
+        }
+        return TemplateResponse(request, "admin/dashboard.html", context)

@@ -1,0 +1,222 @@
+"""The ticket list and the ticket page, where the hotline and the units work all day.
+
+Visibility: every queryset here starts from `ticket_list_for(request.user)`, so the list, the
+page, the actions, the export and the bulk dispatch agree; an id outside it is a 404.
+Changes: every button opens a form whose `perform()` calls `tickets.services`.
+"""
+
+import re
+
+from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.db.models import F
+from django.http import Http404
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from rangefilter.filters import DateRangeFilterBuilder
+
+from .. import permissions
+from ..models import Ticket
+from ..selectors import ticket_list_for
+from ..validation import normalize_mobile
+from ..workflow import Action
+from . import filters, views
+from .forms import BulkDispatchForm
+from .paginator import CappedCountPaginator
+
+NUMBER = re.compile(r"\d{14,16}")
+DUE_SOON = timezone.timedelta(hours=24)
+
+
+@admin.register(Ticket)
+class TicketAdmin(admin.ModelAdmin):
+    list_display = [
+        "number",
+        "kind",
+        "category_path",
+        "place",
+        "lead_unit",
+        "status",
+        "urgency",
+        "deadline",
+        "supervised",
+    ]
+    list_display_links = ["number"]
+    list_select_related = [
+        "category__parent__parent",
+        "community",
+        "street",
+        "district",
+        "lead_unit",
+        "urgency",
+    ]
+    list_filter = [
+        filters.StatusFilter,
+        filters.DeadlineFilter,
+        "urgency",
+        filters.CategoryTreeFilter,
+        filters.RegionFilter,
+        filters.UnitFilter,
+        "channel",
+        filters.SupervisedFilter,
+        filters.ReturnedFilter,
+        filters.ReopenRequestedFilter,
+        ("submitted_at", DateRangeFilterBuilder(title=_("submitted"))),
+    ]
+    search_fields = ["number"]  # the search itself is `get_search_results`
+    search_help_text = _("A ticket number, a mobile number, or words from the description.")
+    show_facets = admin.ShowFacets.NEVER  # facet counts would scan the whole table
+    show_full_result_count = False
+    paginator = CappedCountPaginator
+    list_per_page = 50
+    actions = ["dispatch_selected"]
+    change_list_template = "admin/tickets/ticket/change_list.html"
+
+    class Media:
+        css = {"all": ["tickets/admin.css"]}
+
+    # -- visibility and permissions ---------------------------------------------------------
+
+    def get_queryset(self, request):
+        return ticket_list_for(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        user = request.user
+        return (
+            user.is_active
+            and user.is_staff
+            and (user.is_superuser or bool(permissions.roles_of(user)))
+        )
+
+    def has_module_permission(self, request):
+        return self.has_view_permission(request)
+
+    def has_add_permission(self, request):
+        return False  # phone intake has its own form; web tickets come from residents
+
+    def has_change_permission(self, request, obj=None):
+        return False  # no free editing: every change is a workflow action
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_dispatch_permission(self, request):
+        return permissions.can(request.user, Ticket(), Action.DISPATCH)
+
+    def get_ordering(self, request):
+        # Units work by deadline; the hotline centre by arrival.
+        if not request.user.is_superuser and not permissions.hotline_roles(request.user):
+            return [F("due_at").asc(nulls_last=True), "-pk"]
+        return ["-submitted_at", "-pk"]
+
+    # -- columns -----------------------------------------------------------------------------
+
+    @admin.display(description=_("category"), ordering="category__code")
+    def category_path(self, obj):
+        return obj.category.path
+
+    @admin.display(description=_("place"))
+    def place(self, obj):
+        region = obj.community or obj.street or obj.district
+        return region.name if region else "—"
+
+    @admin.display(description=_("next deadline"), ordering="due_at")
+    def deadline(self, obj):
+        if obj.due_at is None:
+            return "—"
+        now = timezone.now()
+        local = timezone.localtime(obj.due_at).strftime("%m-%d %H:%M")
+        if obj.due_at < now:
+            return format_html('<span class="deadline overdue">{} {}</span>', local, _("overdue"))
+        if obj.due_at < now + DUE_SOON:
+            return format_html('<span class="deadline soon">{} {}</span>', local, _("due soon"))
+        return format_html('<span class="deadline">{}</span>', local)
+
+    # -- search ------------------------------------------------------------------------------
+
+    def get_search_results(self, request, queryset, search_term):
+        term = search_term.strip()
+        if not term:
+            return queryset, False
+        if NUMBER.fullmatch(term):
+            return queryset.filter(number=term), False
+        try:
+            phone = normalize_mobile(term)
+        except ValidationError:  # not a mobile number: search the description
+            return queryset.filter(description__icontains=term), False
+        return queryset.filter(citizen__phone=phone), False
+
+    # -- pages -------------------------------------------------------------------------------
+
+    def get_urls(self):
+        prefix = f"{self.opts.app_label}_{self.opts.model_name}"
+        wrap = self.admin_site.admin_view
+        return [
+            path("intake/", wrap(views.intake_view(self)), name=f"{prefix}_intake"),
+            path(
+                "intake/history/",
+                wrap(views.intake_history_view(self)),
+                name=f"{prefix}_intake_history",
+            ),
+            path("export.csv", wrap(views.export_view(self)), name=f"{prefix}_export"),
+            path(
+                "<path:object_id>/act/<slug:action>/",
+                wrap(views.action_view(self)),
+                name=f"{prefix}_act",
+            ),
+            path(
+                "<path:object_id>/reveal/",
+                wrap(views.reveal_view(self)),
+                name=f"{prefix}_reveal",
+            ),
+            path(
+                "<path:object_id>/attachment/<int:attachment_id>/",
+                wrap(views.attachment_view(self)),
+                name=f"{prefix}_attachment",
+            ),
+            *super().get_urls(),
+        ]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        return views.ticket_page(self, request, object_id)
+
+    def scoped_ticket(self, request, object_id) -> Ticket:
+        """The ticket if the user may see it, else 404 (not a redirect that confirms it exists)."""
+        if not str(object_id).isdigit():
+            raise Http404
+        ticket = (
+            self.get_queryset(request)
+            .select_related(
+                "category__parent__parent",
+                "urgency",
+                "region__parent__parent",
+                "district",
+                "street",
+                "community",
+                "lead_unit",
+                "duplicate_of",
+            )
+            .filter(pk=int(object_id))
+            .first()
+        )
+        if ticket is None:
+            raise Http404
+        return ticket
+
+    def changelist_view(self, request, extra_context=None):
+        user = request.user
+        extra_context = {
+            **(extra_context or {}),
+            "can_intake": permissions.can(user, Ticket(), Action.PHONE_INTAKE),
+            "export_url": reverse("admin:tickets_ticket_export"),
+            "count_cap": CappedCountPaginator.cap,
+        }
+        return super().changelist_view(request, extra_context)
+
+    # -- bulk --------------------------------------------------------------------------------
+
+    @admin.action(description=_("Dispatch selected tickets to one unit"), permissions=["dispatch"])
+    def dispatch_selected(self, request, queryset):
+        return views.bulk_dispatch(self, request, queryset, BulkDispatchForm)
