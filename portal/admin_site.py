@@ -11,6 +11,7 @@ class PortalAdminSite(admin.AdminSite):
     site_title = _("12345 hotline")
     index_title = _("Work queues")
     index_template = "admin/portal_index.html"
+    enable_nav_sidebar = False  # the ticket list needs the width
 
     def get_urls(self):
         return [

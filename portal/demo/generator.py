@@ -216,6 +216,7 @@ class Context:
     citizens: list[tuple[int, str, str]]
     hotline_id: int | None = None
     hotline_staff: dict[int, str] = field(default_factory=dict)  # user id → display name
+    user_names: dict[int, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -339,6 +340,7 @@ def build_context(*, days: int, seed: int | None) -> Context:
             (u.pk for u in units.values() if u.kind == Department.Kind.HOTLINE_CENTRE), None
         ),
         hotline_staff=hotline_staff,
+        user_names=names,
     )
 
 
@@ -506,7 +508,9 @@ class Life:
 
     def unit_actor(self, unit_id) -> tuple[int | None, str]:
         user = self.ctx.handlers.get(unit_id)
-        return user, ("" if user else f"{self.ctx.unit_names[unit_id]}承办人")
+        if user:
+            return user, self.ctx.user_names[user]
+        return None, f"{self.ctx.unit_names[unit_id]}承办人"
 
     def assign(self, unit, role, at, **deadlines) -> list:
         row = [

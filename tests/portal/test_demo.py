@@ -93,3 +93,10 @@ def test_generated_tickets_are_consistent(demo_city):
 def test_demo_logins_can_sign_in(demo_city, client):
     assert client.login(username="dispatcher", password="demo-12345")
     assert client.get("/admin/").status_code == 200
+
+
+def test_generated_events_name_who_acted(demo_city):
+    """Only the resident's own events (submission, web rating) have no actor name."""
+    generate(300, days=10, seed=3, chunk=300)
+    unnamed = TicketEvent.objects.filter(actor_name="").exclude(action="submit")
+    assert not unnamed.exists(), list(unnamed.values_list("action", flat=True)[:5])
