@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 from departments.models import Department, Region
 from portal.models import ContactReveal
 
-from .. import permissions, selectors
+from .. import permissions, selectors, services
 from ..exceptions import TicketError
 from ..models import Category, Extension, Ticket, UrgencyClass
 from ..privacy import mask_name, mask_phone
@@ -30,9 +30,13 @@ from .intake import IntakeForm
 # -- the ticket page ---------------------------------------------------------------------------
 
 
-def _context(ma, request, ticket, **extra):
+def _available(request, ticket) -> list[Action]:
     active_units = frozenset(a.unit_id for a in ticket.prefetched_assignments if a.active)
-    actions = permissions.available_actions(request.user, ticket, active_unit_ids=active_units)
+    return permissions.available_actions(request.user, ticket, active_unit_ids=active_units)
+
+
+def _context(ma, request, ticket, **extra):
+    actions = _available(request, ticket)
     may_phone, may_name = permissions.contact_visibility(request.user, ticket)
     return {
         **ma.admin_site.each_context(request),
@@ -124,8 +128,7 @@ def action_view(ma):
             raise Http404
         ticket = _load(ma, request, object_id)
         page = reverse("admin:tickets_ticket_change", args=[ticket.pk])
-        available = _context(ma, request, ticket)["actions"]
-        if action not in [a for a, _label, _url in available]:
+        if action not in _available(request, ticket):
             messages.error(request, _("This action is not available to you on this ticket now."))
             return redirect(page)
         form_class = ACTION_FORMS[action]
@@ -170,8 +173,6 @@ def action_view(ma):
 def bulk_dispatch(ma, request, queryset, form_class):
     """The "dispatch selected" action: one unit for all; each ticket goes through the service
     (its own transaction), so one refusal does not stop the others."""
-    from .. import services
-
     if "apply" in request.POST:
         form = form_class(request.POST)
         if form.is_valid():
@@ -245,8 +246,6 @@ def _may_intake(request):
 
 
 def intake_view(ma):
-    from .. import services
-
     def view(request):
         _may_intake(request)
         form = IntakeForm(request.POST or None, request.FILES or None)
