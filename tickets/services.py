@@ -433,6 +433,7 @@ def ticket_dispatch(*, ticket_id: int, actor, lead, co_units=(), note: str = "")
             **common,
             unit=lead,
             role=Assignment.Role.LEAD,
+            dispatch_due_at=ticket.dispatch_due_at,
             response_due_at=ticket.response_due_at,
             reply_due_at=ticket.reply_due_at,
             return_due_at=sla.return_deadline(urgency, now, calendar),

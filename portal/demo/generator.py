@@ -133,6 +133,7 @@ ASSIGNMENT_COLUMNS = [
     "returned_at",
     "return_reason",
     "replied_at",
+    "dispatch_due_at",
 ]
 EXTENSION_COLUMNS = [
     "ticket_id",
@@ -531,6 +532,7 @@ class Life:
             None,
             "",
             None,
+            deadlines.get("dispatch"),
         ]
         self.chunk.assignments.append(row)
         return row
@@ -624,6 +626,7 @@ class Life:
                 response=self.response_due,
                 reply=self.reply_due,
                 ret=self.due(at, urgency.return_window),
+                dispatch=self.dispatch_due,
             )
             self.co = rng.choice(self.ctx.co_unit_ids) if rng.random() < 0.1 else None
             if self.co == lead:

@@ -49,6 +49,12 @@ class Assignment(models.Model):
         related_name="+",
         db_index=False,
     )
+    dispatch_due_at = models.DateTimeField(
+        _("dispatch was due by"),
+        null=True,
+        blank=True,
+        help_text=_("The hotline's deadline for this dispatch (to measure it kept)."),
+    )
     response_due_at = models.DateTimeField(_("contact by"), null=True, blank=True)
     reply_due_at = models.DateTimeField(_("reply by"), null=True, blank=True)
     return_due_at = models.DateTimeField(_("return allowed until"), null=True, blank=True)
