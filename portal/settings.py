@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "portal",
     "departments",
     "tickets",
+    "analytics",
 ]
 
 MIDDLEWARE = [
@@ -177,6 +178,13 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+CELERY_BEAT_SCHEDULE = {
+    # Analytics summaries: recompute the days tickets changed on (analytics.refresh).
+    "refresh-statistics": {
+        "task": "analytics.tasks.refresh_statistics",
+        "schedule": float(os.environ.get("STATS_REFRESH_SECONDS", "300")),
+    },
+}
 
 # Ticket numbers, public tracking and intake limits.
 PORTAL_TICKET_DESCRIPTION_MAX = 4000
