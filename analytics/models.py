@@ -32,26 +32,41 @@ class EvaluationScheme(models.Model):
 
     name = models.CharField(_("name"), max_length=80)
     unit_kind = models.CharField(
-        _("unit kind"), max_length=32, choices=Department.Kind, blank=True,
+        _("unit kind"),
+        max_length=32,
+        choices=Department.Kind,
+        blank=True,
         help_text=_("Empty: every kind without a scheme of its own."),
-    )  # fmt: skip
+    )
     valid_from = models.DateField(_("valid from (month)"))
     weight_response = models.DecimalField(
-        _("weight of the response rate"), max_digits=4, decimal_places=3,
-        default=Decimal("0.1"), validators=SHARE,
-    )  # fmt: skip
+        _("weight of the response rate"),
+        max_digits=4,
+        decimal_places=3,
+        default=Decimal("0.1"),
+        validators=SHARE,
+    )
     weight_resolution = models.DecimalField(
-        _("weight of the resolution rate"), max_digits=4, decimal_places=3,
-        default=Decimal("0.5"), validators=SHARE,
-    )  # fmt: skip
+        _("weight of the resolution rate"),
+        max_digits=4,
+        decimal_places=3,
+        default=Decimal("0.5"),
+        validators=SHARE,
+    )
     weight_satisfaction = models.DecimalField(
-        _("weight of the satisfaction rate"), max_digits=4, decimal_places=3,
-        default=Decimal("0.4"), validators=SHARE,
-    )  # fmt: skip
+        _("weight of the satisfaction rate"),
+        max_digits=4,
+        decimal_places=3,
+        default=Decimal("0.4"),
+        validators=SHARE,
+    )
     basically_factor = models.DecimalField(
-        _("factor for “basically satisfied”"), max_digits=4, decimal_places=3,
-        default=Decimal("0.9"), validators=SHARE,
-    )  # fmt: skip
+        _("factor for “basically satisfied”"),
+        max_digits=4,
+        decimal_places=3,
+        default=Decimal("0.9"),
+        validators=SHARE,
+    )
     exclude_repeat = models.BooleanField(
         _("exclude callbacks reviewed as repeat demands"), default=True
     )
@@ -59,9 +74,10 @@ class EvaluationScheme(models.Model):
         _("exclude callbacks reviewed as unreasonable demands"), default=True
     )
     bands = models.JSONField(
-        _("grade bands"), default=default_bands,
+        _("grade bands"),
+        default=default_bands,
         help_text=_('Lowest composite score of each grade, best first: [["A", 0.9], …, ["D", 0]]'),
-    )  # fmt: skip
+    )
 
     class Meta:
         verbose_name = _("evaluation scheme")
@@ -99,15 +115,20 @@ class CallbackReview(models.Model):
         UNREASONABLE = "unreasonable", _("unreasonable demand")
 
     callback = models.OneToOneField(
-        "tickets.Callback", verbose_name=_("callback"), on_delete=models.CASCADE,
+        "tickets.Callback",
+        verbose_name=_("callback"),
+        on_delete=models.CASCADE,
         related_name="review",
-    )  # fmt: skip
+    )
     reason = models.CharField(_("reason"), max_length=16, choices=Reason)
     note = models.TextField(_("note"), blank=True)
     reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("reviewed by"), null=True,
-        on_delete=models.SET_NULL, related_name="+",
-    )  # fmt: skip
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reviewed by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     reviewed_at = models.DateTimeField(_("reviewed at"), auto_now_add=True)
 
     class Meta:

@@ -14,15 +14,23 @@ class PortalAdminSite(admin.AdminSite):
     enable_nav_sidebar = False  # the ticket list needs the width
 
     def get_urls(self):
+        from analytics.staff import urls as analytics_urls
+
         return [
             path("dashboard/", self.admin_view(self.dashboard_view), name="dashboard"),
+            *analytics_urls(self),
             *super().get_urls(),
         ]
 
     def index(self, request, extra_context=None):
+        from analytics.staff import may_analyse
         from tickets.queues import queue_counts
 
-        extra_context = {**(extra_context or {}), "queues": queue_counts(request.user)}
+        extra_context = {
+            **(extra_context or {}),
+            "queues": queue_counts(request.user),
+            "may_analyse": may_analyse(request.user),
+        }
         return super().index(request, extra_context)
 
     def dashboard_view(self, request):
