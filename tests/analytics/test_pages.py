@@ -131,9 +131,8 @@ def test_open_data_is_deidentified_and_no_finer_than_the_community(client, submi
     rows = json.loads(
         client.get(reverse("open-data", args=["intake", month_of_data, "json"])).content
     )["rows"]
-    assert set(rows[0]) == {
-        "month", "district", "street", "community", "category_1", "category_2", "category_3", "tickets",
-    }  # fmt: skip
+    places = {"district", "street", "community"}
+    assert set(rows[0]) == {"month", *places, "category_1", "category_2", "category_3", "tickets"}
     assert sum(r["tickets"] for r in rows) == 2 and rows[0]["community"] == "胜古南社区"
 
 
