@@ -4,11 +4,12 @@ the admin, the API, exports and Open311 all start from it, so listing and object
 
 from django.db.models import Exists, OuterRef, QuerySet
 
-from departments.models import Membership
+from departments.models import Membership, Region
 from departments.selectors import unit_and_descendant_ids
 
 from . import permissions
 from .models import Assignment, Ticket
+from .workflow import Status
 
 SEES_ALL = Membership.HOTLINE_ROLES | {Membership.Role.ANALYST}
 
@@ -35,3 +36,23 @@ def ticket_list_for(user) -> QuerySet[Ticket]:
 def trajectory(ticket: Ticket, *, public_only: bool = False):
     events = ticket.events.select_related("unit").order_by("created_at", "pk")
     return events.filter(public=True) if public_only else events
+
+
+def open_tickets_like(*, category, region, limit: int = 5) -> QuerySet[Ticket]:
+    """Open tickets of the same leaf category at the same place (community, else street, else
+    district), newest first: the residents' "already reported?" list. Callers show only public
+    facts (number, date, status, handling unit), never the description, address or contact."""
+    place = {
+        Region.Level.COMMUNITY: "community",
+        Region.Level.STREET: "street",
+        Region.Level.DISTRICT: "district",
+    }.get(region.level)
+    if place is None:
+        return Ticket.objects.none()
+    return (
+        Ticket.objects.filter(**{place: region}, category=category)
+        .exclude(status=Status.CLOSED)
+        .select_related("lead_unit")
+        .only("number", "status", "submitted_at", "category_id", "lead_unit__name")
+        .order_by("-submitted_at")[:limit]
+    )
