@@ -3,10 +3,11 @@
 from django.urls import include, path
 
 from .views import options, submit, track
-from .views.home import privacy
+from .views.home import favicon, privacy
 
 urlpatterns = [
     path("privacy/", privacy, name="privacy"),
+    path("favicon.ico", favicon),
     path("submit/", submit.submit, name="submit"),
     path("submit/done/", submit.submitted, name="submitted"),
     path("submit/options/regions/<str:code>/", options.region_options, name="region_options"),

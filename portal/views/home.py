@@ -1,6 +1,8 @@
-"""The public home page and the privacy notice."""
+"""The public home page, the privacy notice and the icon browsers ask for."""
 
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.templatetags.static import static
+from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
 from tickets.models import Category, Kind
@@ -36,3 +38,10 @@ def home(request):
 @require_GET
 def privacy(request):
     return render(request, "portal/privacy.html")
+
+
+@cache_control(max_age=86400)
+@require_GET
+def favicon(request):
+    """Browsers ask for /favicon.ico before reading the page's <link rel=icon>."""
+    return redirect(static("portal/favicon.svg"))

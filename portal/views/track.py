@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
 from tickets.exceptions import TicketError
 from tickets.models import Ticket
@@ -114,11 +114,11 @@ def detail(request, number):
 
 
 @public_page
-@require_POST
+@require_http_methods(["GET", "POST"])
 def rate(request, number):
     ticket, refusal = _allowed(request, number)
-    if refusal:
-        return refusal
+    if refusal or request.method == "GET":  # e.g. the language switch returning here
+        return refusal or redirect("track_detail", number=number)
     form = RateForm(data=request.POST)
     if not form.is_valid():
         return _detail(request, ticket, rate_form=form)
@@ -137,11 +137,11 @@ def rate(request, number):
 
 
 @public_page
-@require_POST
+@require_http_methods(["GET", "POST"])
 def reopen(request, number):
     ticket, refusal = _allowed(request, number)
-    if refusal:
-        return refusal
+    if refusal or request.method == "GET":
+        return refusal or redirect("track_detail", number=number)
     form = ReopenForm(data=request.POST)
     if not form.is_valid():
         return _detail(request, ticket, reopen_form=form)

@@ -108,3 +108,8 @@ def test_home_runs_a_fixed_number_of_queries(tree, lifecycle, staff, django_asse
     # later visits read the figures from the cache
     with django_assert_num_queries(1):
         client.get("/")
+
+
+def test_the_browsers_icon_request_finds_the_icon(client):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 302 and response["Location"].endswith("portal/favicon.svg")

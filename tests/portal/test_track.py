@@ -286,3 +286,13 @@ def test_an_overdue_deadline_is_shown_as_overdue(client, lifecycle, time_machine
     assert timezone.now() > ticket.response_due_at
     page = client.get(f"/track/{ticket.number}/").text
     assert "deadline-overdue" in page and "overdue" in page
+
+
+def test_the_rating_address_leads_back_to_the_ticket_page(client, lifecycle):
+    """E.g. the language switch after a rating with errors returns to the form's address."""
+    ticket = lifecycle("replied")
+    look_up(client, ticket.number, ticket.access_code)
+    for action in ("rate", "reopen"):
+        response = client.get(f"/track/{ticket.number}/{action}/")
+        assert response.status_code == 302
+        assert response["Location"] == f"/track/{ticket.number}/"
