@@ -302,3 +302,10 @@ def test_public_pages_have_no_inline_script_or_style(client, tree, where):
 def test_confirmation_session_holds_only_the_new_ticket(client, tree, final_post):
     post_form(client, final_post())
     assert set(client.session[SUBMISSION_KEY]) == {"number", "code"}
+
+
+def test_photos_sent_with_a_stale_first_step_are_said_to_be_lost(client, tree, final_post):
+    response = client.post("/submit/", {**final_post(category="no.such.leaf"), "photos": [photo()]})
+    page = response.text
+    assert 'name="step" value="1"' in page
+    assert "choose them again" in page and 'href="#id_photos"' not in page
