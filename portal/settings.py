@@ -9,6 +9,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -52,6 +53,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -188,6 +190,36 @@ CELERY_BEAT_SCHEDULE = {
 
 # Ticket numbers, public tracking and intake limits.
 PORTAL_TICKET_DESCRIPTION_MAX = 4000
+
+# --- Residents' site (issue 3) ----------------------------------------------------------------
+# Content-Security-Policy: enforced on the public pages (portal.csp.public_page), which load only
+# their own static CSS and JS; every other response carries it report-only, so a staff or API page
+# that needs more shows its violations in the browser console without breaking.
+# https://docs.djangoproject.com/en/6.1/howto/csp/
+PORTAL_PUBLIC_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF],
+    "style-src": [CSP.SELF],
+    "img-src": [CSP.SELF],
+    "connect-src": [CSP.SELF],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.NONE],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+}
+SECURE_CSP_REPORT_ONLY = PORTAL_PUBLIC_CSP
+# Per-IP limits ("count/period") on the public site, counted in the default cache: set
+# REDIS_CACHE_URL when several processes serve the site, or each counts on its own.
+PORTAL_RATE_LIMITS = {
+    "submit": os.environ.get("PORTAL_RATE_SUBMIT", "10/h"),  # final submissions
+    "track": os.environ.get("PORTAL_RATE_TRACK", "60/h"),  # tracking look-ups
+    "track_fail": os.environ.get("PORTAL_RATE_TRACK_FAIL", "10/h"),  # wrong number or code
+}
+# Behind a reverse proxy, the request header holding the client's address, e.g. HTTP_X_REAL_IP.
+# https://django-ratelimit.readthedocs.io/en/stable/security.html
+RATELIMIT_IP_META_KEY = os.environ.get("RATELIMIT_IP_META_KEY") or None
+CSRF_FAILURE_VIEW = "portal.views.errors.csrf_failure"
+# --- end of residents' site settings ----------------------------------------------------------
 
 LOGGING = {
     "version": 1,

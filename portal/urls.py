@@ -11,6 +11,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
+    path("", include("portal.public_urls")),  # the residents' site (issue 3)
     path("", include("analytics.urls")),
 ]
 

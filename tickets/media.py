@@ -9,6 +9,14 @@ from django.core.files.base import ContentFile
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+try:  # HEIC/HEIF, the default of iPhone cameras, decodes through pillow-heif when installed.
+    from pillow_heif import register_heif_opener
+except ImportError:  # pragma: no cover - pillow-heif is a dependency; this keeps it optional
+    HEIC_SUPPORTED = False
+else:
+    register_heif_opener()
+    HEIC_SUPPORTED = True
+
 MAX_BYTES = 10 * 1024 * 1024
 MAX_PHOTOS = 5
 MAX_PIXELS = 40_000_000  # a 40-megapixel photo; larger is refused before decoding
@@ -17,6 +25,8 @@ FORMATS = {
     "PNG": ("image/png", "png"),
     "WEBP": ("image/webp", "webp"),
 }
+if HEIC_SUPPORTED:
+    FORMATS["HEIF"] = ("image/jpeg", "jpg")  # stored as JPEG: most browsers cannot show HEIC
 
 
 @dataclass(frozen=True)
@@ -57,12 +67,13 @@ def clean_image(upload) -> CleanImage:
             _("“%(name)s” is not a JPEG, PNG or WebP image.") % {"name": name}, code="file_type"
         ) from None
     content_type, extension = FORMATS[image_format]
-    if image_format == "JPEG" and image.mode not in ("RGB", "L"):
+    save_format = "JPEG" if image_format == "HEIF" else image_format
+    if save_format == "JPEG" and image.mode not in ("RGB", "L"):
         image = image.convert("RGB")
     image = image.copy()
     image.info.clear()  # EXIF, XMP, text chunks, ICC: nothing of the original's metadata
     out = io.BytesIO()
-    image.save(out, image_format, **({"quality": 88} if image_format != "PNG" else {}))
+    image.save(out, save_format, **({"quality": 88} if save_format != "PNG" else {}))
     stem = secrets.token_hex(12)
     return CleanImage(
         content=ContentFile(out.getvalue(), name=f"{stem}.{extension}"),

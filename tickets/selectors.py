@@ -7,11 +7,12 @@ from datetime import timedelta
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from departments.models import Membership
+from departments.models import Membership, Region
 from departments.selectors import unit_and_descendant_ids
 
 from . import permissions
 from .models import Assignment, Ticket
+from .workflow import Status
 
 SEES_ALL = Membership.HOTLINE_ROLES | {Membership.Role.ANALYST}
 
@@ -86,5 +87,25 @@ def duplicate_candidates(ticket: Ticket, *, limit: int = 10):
         .filter(submitted_at__gte=ticket.submitted_at - REPEAT_WINDOW)
         .exclude(pk=ticket.pk)
         .filter(duplicate_of__isnull=True)
+        .order_by("-submitted_at")[:limit]
+    )
+
+
+def open_tickets_like(*, category, region, limit: int = 5) -> QuerySet[Ticket]:
+    """Open tickets of the same leaf category at the same place (community, else street, else
+    district), newest first: the residents' "already reported?" list. Callers show only public
+    facts (number, date, status, handling unit), never the description, address or contact."""
+    place = {
+        Region.Level.COMMUNITY: "community",
+        Region.Level.STREET: "street",
+        Region.Level.DISTRICT: "district",
+    }.get(region.level)
+    if place is None:
+        return Ticket.objects.none()
+    return (
+        Ticket.objects.filter(**{place: region}, category=category)
+        .exclude(status=Status.CLOSED)
+        .select_related("lead_unit")
+        .only("number", "status", "submitted_at", "category_id", "lead_unit__name")
         .order_by("-submitted_at")[:limit]
     )

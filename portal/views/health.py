@@ -1,21 +1,15 @@
-"""Public pages. The residents' site (submit, track, rate) is built on these."""
+"""The health check for load balancers and monitoring."""
 
 import logging
 
 from django.db import connection
 from django.http import JsonResponse
-from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from .celery import app as celery_app
+from ..celery import app as celery_app
 
 log = logging.getLogger(__name__)
-
-
-@require_GET
-def home(request):
-    return render(request, "portal/home.html")
 
 
 @never_cache
