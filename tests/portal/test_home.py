@@ -6,10 +6,11 @@ from decimal import Decimal
 
 import pytest
 
-from portal.public_stats import compute_headline, headline, month_start
+from portal.public_stats import compute_headline, headline
 from tickets import services
 from tickets.models import Callback
 from tickets.sla import SHANGHAI
+from tickets.stats import month_start
 
 from .conftest import english_client
 
