@@ -130,6 +130,14 @@ def _page(request, *, title, help_text="", form=None, headers, rows, chart=None,
     return TemplateResponse(request, "admin/analytics/table.html", context)
 
 
+def _bound(form_class, request, **defaults):
+    """A filter form always bound: the query's values over the page's defaults, so the controls
+    show what the page shows."""
+    data = {**{k: v for k, v in defaults.items() if v is not None}, **request.GET.dict()}
+    form = form_class(data)
+    return form, (form.cleaned_data if form.is_valid() else {})
+
+
 def _guard(request):
     if not may_analyse(request.user):
         raise PermissionDenied
@@ -138,8 +146,13 @@ def _guard(request):
 def rates_view(request):
     """Rankings within a unit kind: the three rates, composite, grade, change, on-time shares."""
     _guard(request)
-    form = RatesFilter(request.GET or None)
-    data = form.cleaned_data if form.is_valid() else {}
+    form, data = _bound(
+        RatesFilter,
+        request,
+        month=f"{previous_month(this_month()):%Y-%m}",
+        kind=Department.Kind.STREET_OFFICE,
+        excluded="1",
+    )
     month = data.get("month") or previous_month(this_month())
     kind = data.get("kind") or Department.Kind.STREET_OFFICE
     excluded = data.get("excluded", "1") != "0"
@@ -210,8 +223,10 @@ def unit_view(request, unit_id):
     """One unit over 12 months, with links from each rate to the callbacks that lowered it."""
     _guard(request)
     unit = get_object_or_404(Department, pk=unit_id)
-    form = RatesFilter(request.GET or None)
-    data = form.cleaned_data if form.is_valid() else {}
+    form, data = _bound(
+        RatesFilter, request, month=f"{previous_month(this_month()):%Y-%m}", excluded="1"
+    )
+    del form.fields["kind"]
     last = (data.get("month") or previous_month(this_month())).replace(day=1)
     series = evaluation.trend(unit, last, excluded=data.get("excluded", "1") != "0")
     callbacks = reverse("admin:tickets_callback_changelist")
@@ -275,9 +290,18 @@ def unit_view(request, unit_id):
 def intake_view(request):
     """Volume over time by channel or kind, and by place and category level."""
     _guard(request)
-    form = PeriodFilter(request.GET or None)
-    data = form.cleaned_data if form.is_valid() else {}
-    last = data.get("last") or timezone.localdate()
+    today = timezone.localdate()
+    form, data = _bound(
+        PeriodFilter,
+        request,
+        first=f"{today - timedelta(days=29)}",
+        last=f"{today}",
+        granularity="day",
+        by="channel",
+        place="district",
+        level="1",
+    )
+    last = data.get("last") or today
     first = data.get("first") or last - timedelta(days=29)
     by = data.get("by") or "channel"
     series = findings.intake_over_time(
@@ -329,8 +353,8 @@ def intake_view(request):
 
 def hotspots_view(request):
     _guard(request)
-    form = WindowFilter(request.GET or None)
-    window = (form.cleaned_data.get("window") if form.is_valid() else None) or 7
+    form, data = _bound(WindowFilter, request, window="7")
+    window = data.get("window") or 7
     spots = findings.hotspots(timezone.localdate(), window=window)
     tickets = reverse("admin:tickets_ticket_changelist")
     rows = [
@@ -365,9 +389,13 @@ def hotspots_view(request):
 
 def repeats_view(request):
     _guard(request)
-    form = PeriodFilter(request.GET or None)
-    data = form.cleaned_data if form.is_valid() else {}
-    last = data.get("last") or timezone.localdate()
+    today = timezone.localdate()
+    form, data = _bound(
+        PeriodFilter, request, first=f"{today - timedelta(days=29)}", last=f"{today}"
+    )
+    for name in ("granularity", "by", "place", "level"):
+        del form.fields[name]
+    last = data.get("last") or today
     first = data.get("first") or last - timedelta(days=29)
     change = "admin:tickets_ticket_change"
     rows = [
@@ -400,8 +428,9 @@ def repeats_view(request):
 
 def topics_view(request):
     _guard(request)
-    form = RatesFilter(request.GET or None)
-    data = form.cleaned_data if form.is_valid() else {}
+    form, data = _bound(RatesFilter, request, month=f"{this_month():%Y-%m}")
+    for name in ("kind", "excluded"):
+        del form.fields[name]
     last = (data.get("month") or this_month()).replace(day=1)
     topics = findings.topic_candidates(last)
     rows = [
