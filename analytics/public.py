@@ -13,9 +13,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_page
 from django.views.decorators.http import require_GET
 
-from departments.models import Department
+from departments.models import Department, Region
+from tickets.models import Category
 
 from . import evaluation
+from .findings import category_ancestors
 from .models import PlaceCategoryDay
 from .refresh import month_of, previous_month
 
@@ -33,37 +35,59 @@ def _month(value: str | None) -> date:
 
 
 def intake_rows(month: date) -> list[dict]:
-    """Tickets per community (or the finest known place) and leaf category for a month."""
+    """Tickets per community (or the finest known place) and leaf category for a month.
+
+    Grouped by ids in SQL; names come from the small region and category tables.
+    """
     rows = (
         PlaceCategoryDay.objects.filter(month=month)
-        .values(
-            "district__name",
-            "street__name",
-            "region__name",
-            "region__level",
-            "category__name",
-            "category__parent__name",
-            "category__parent__parent__name",
-        )
-        .annotate(tickets=Sum("tickets"))
-        .order_by("district__name", "street__name", "region__name", "category__name")
+        .values_list("district_id", "street_id", "region_id", "category_id")
+        .annotate(n=Sum("tickets"))
+        .order_by()
     )
+    regions = {
+        pk: (name, level) for pk, name, level in Region.objects.values_list("pk", "name", "level")
+    }
+    categories = {c.pk: c for c in Category.objects.all()}
+
+    def path(leaf_id):
+        leaf = categories[leaf_id]
+        middle = categories[leaf.parent_id]
+        return categories[middle.parent_id].name, middle.name, leaf.name
+
     result = []
-    for row in rows:
-        community = row["region__name"] if row["region__level"] == 4 else ""
+    for district, street, region, leaf, tickets in rows:
+        name, level = regions[region]
+        first, second, third = path(leaf)
         result.append(
             {
                 "month": f"{month:%Y-%m}",
-                "district": row["district__name"],
-                "street": row["street__name"] or "",
-                "community": community,
-                "category_1": row["category__parent__parent__name"],
-                "category_2": row["category__parent__name"],
-                "category_3": row["category__name"],
-                "tickets": row["tickets"],
+                "district": regions[district][0],
+                "street": regions[street][0] if street else "",
+                "community": name if level == Region.Level.COMMUNITY else "",
+                "category_1": first,
+                "category_2": second,
+                "category_3": third,
+                "tickets": tickets,
             }
         )
+    result.sort(key=lambda r: (r["district"], r["street"], r["community"], r["category_3"]))
     return result
+
+
+def totals_by(month: date, column: str, names: dict) -> list[tuple[str, int]]:
+    """(name, tickets) for one column of the place × category table, most first."""
+    rows = (
+        PlaceCategoryDay.objects.filter(month=month)
+        .values_list(column)
+        .annotate(n=Sum("tickets"))
+        .order_by()
+    )
+    totals: dict[str, int] = {}
+    for key, tickets in rows:
+        name = names[key]
+        totals[name] = totals.get(name, 0) + tickets
+    return sorted(totals.items(), key=lambda kv: (-kv[1], kv[0]))
 
 
 def street_rates(month: date) -> list[dict]:
@@ -87,18 +111,16 @@ def street_rates(month: date) -> list[dict]:
 @cache_page(CACHE_SECONDS)
 def stats_page(request):
     month = _month(request.GET.get("month"))
-    rows = intake_rows(month)
-    by_category: dict[str, int] = {}
-    by_district: dict[str, int] = {}
-    for row in rows:
-        by_category[row["category_1"]] = by_category.get(row["category_1"], 0) + row["tickets"]
-        by_district[row["district"]] = by_district.get(row["district"], 0) + row["tickets"]
+    top_level = {leaf: node.name for leaf, node in category_ancestors(1).items()}
+    districts = dict(Region.objects.filter(level=Region.Level.DISTRICT).values_list("pk", "name"))
+    by_category = totals_by(month, "category_id", top_level)
+    by_district = totals_by(month, "district_id", districts)
     rates = street_rates(month)
     context = {
         "month": month,
-        "total": sum(by_category.values()),
-        "by_category": sorted(by_category.items(), key=lambda kv: -kv[1]),
-        "by_district": sorted(by_district.items(), key=lambda kv: -kv[1]),
+        "total": sum(n for _name, n in by_category),
+        "by_category": by_category,
+        "by_district": by_district,
         "rates": rates,
         "ranked": [r for r in rates if r["rank"]],
     }

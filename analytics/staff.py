@@ -103,8 +103,11 @@ class WindowFilter(forms.Form):
     )
 
 
+SHOWN_ROWS = 500  # on the page; the CSV has every row
+
+
 def _page(request, *, title, help_text="", form=None, headers, rows, chart=None, csv_name):
-    """Render the common table page, or its CSV."""
+    """Render the common table page (its first SHOWN_ROWS rows), or its CSV (all of them)."""
     if request.GET.get("format") == "csv":
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{csv_name}.csv"'
@@ -122,7 +125,8 @@ def _page(request, *, title, help_text="", form=None, headers, rows, chart=None,
         "help_text": help_text,
         "form": form,
         "headers": headers,
-        "rows": rows,
+        "rows": rows[:SHOWN_ROWS],
+        "hidden_rows": max(0, len(rows) - SHOWN_ROWS),
         "chart": chart,
         "csv_url": f"?{query.urlencode()}",
         "pages": [(reverse(name), query, label) for name, query, label in PAGES],
@@ -303,6 +307,21 @@ def intake_view(request):
     )
     last = data.get("last") or today
     first = data.get("first") or last - timedelta(days=29)
+    if request.GET.get("table") == "places":
+        breakdown = findings.intake_by_place_and_category(
+            month_of(first),
+            month_of(last),
+            place=data.get("place") or "district",
+            level=data.get("level") or 1,
+        )
+        return _page(
+            request,
+            title=_("Intake by place and category"),
+            form=form,
+            headers=[_("place"), _("category"), _("tickets")],
+            rows=[[p or "—", c, n] for p, c, n in breakdown],
+            csv_name="intake-places",
+        )
     by = data.get("by") or "channel"
     series = findings.intake_over_time(
         first, last, granularity=data.get("granularity") or "day", by=by
@@ -320,21 +339,7 @@ def intake_view(request):
         ]
         for p in periods
     ]
-    place = data.get("place") or "district"
-    level = data.get("level") or 1
-    breakdown = findings.intake_by_place_and_category(
-        month_of(first), month_of(last), place=place, level=level
-    )
     chart = {"type": "line", "labels": [r[0] for r in rows], "values": [r[-1] for r in rows]}
-    if request.GET.get("table") == "places":
-        return _page(
-            request,
-            title=_("Intake by place and category"),
-            form=form,
-            headers=[_("place"), _("category"), _("tickets")],
-            rows=[[p or "—", c, n] for p, c, n in breakdown],
-            csv_name="intake-places",
-        )
     help_text = _(
         "Tickets by submission date (Beijing time). Add table=places to the address, or follow "
         "“by place and category”, for the breakdown by place and category level."
