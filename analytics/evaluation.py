@@ -10,10 +10,11 @@ Invariants (DESIGN.md §6):
 - month-on-month change compares the same figure with the previous month.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import date
 
 from departments.models import Department
+from tickets import stats
 
 from .models import EvaluationScheme, UnitMonth
 from .refresh import next_month, previous_month
@@ -22,25 +23,26 @@ PRECISION = 6  # scores are compared rounded, so 0.1 + 0.2 ties with 0.3
 
 
 @dataclass(frozen=True)
-class Weights:
-    response: float = 0.1
-    resolution: float = 0.5
-    satisfaction: float = 0.4
-    basically_factor: float = 0.9
+class Scheme:
+    """An evaluation scheme as the computations use it (`EvaluationScheme` rows, or defaults)."""
+
+    weights: stats.Weights = stats.DEFAULT_WEIGHTS
     exclude_repeat: bool = True
     exclude_unreasonable: bool = True
     bands: tuple = (("A", 0.9), ("B", 0.8), ("C", 0.7), ("D", 0.0))
     name: str = "default"
 
     @classmethod
-    def of(cls, scheme: EvaluationScheme | None) -> "Weights":
+    def of(cls, scheme: EvaluationScheme | None) -> "Scheme":
         if scheme is None:
             return cls()
         return cls(
-            response=float(scheme.weight_response),
-            resolution=float(scheme.weight_resolution),
-            satisfaction=float(scheme.weight_satisfaction),
-            basically_factor=float(scheme.basically_factor),
+            weights=stats.Weights(
+                response=float(scheme.weight_response),
+                resolution=float(scheme.weight_resolution),
+                satisfaction=float(scheme.weight_satisfaction),
+                basically_factor=float(scheme.basically_factor),
+            ),
             exclude_repeat=scheme.exclude_repeat,
             exclude_unreasonable=scheme.exclude_unreasonable,
             bands=tuple((g, float(t)) for g, t in scheme.bands),
@@ -55,56 +57,32 @@ class Weights:
                 return grade
         return self.bands[-1][0]
 
+    def rates(self, counts: stats.Counts) -> dict:
+        return asdict(counts.rates(self.weights))
 
-def scheme_for(kind: str, month: date) -> Weights:
+
+def scheme_for(kind: str, month: date) -> Scheme:
     """The scheme in force for a unit kind in a month: the kind's own, else the general one."""
     schemes = EvaluationScheme.objects.filter(valid_from__lte=month, unit_kind__in=[kind, ""])
     chosen = sorted(schemes, key=lambda s: (s.unit_kind == kind, s.valid_from))
-    return Weights.of(chosen[-1] if chosen else None)
-
-
-@dataclass(frozen=True)
-class Figures:
-    valid: int
-    contacted: int
-    solved: int
-    satisfied: int
-    basically: int
-
-    def rates(self, weights: Weights) -> dict:
-        if not self.valid:
-            return {"response": None, "resolution": None, "satisfaction": None, "composite": None}
-        response = self.contacted / self.valid
-        resolution = self.solved / self.valid
-        satisfaction = (self.satisfied + weights.basically_factor * self.basically) / self.valid
-        composite = (
-            weights.response * response
-            + weights.resolution * resolution
-            + weights.satisfaction * satisfaction
-        )
-        return {
-            "response": response,
-            "resolution": resolution,
-            "satisfaction": satisfaction,
-            "composite": composite,
-        }
+    return Scheme.of(chosen[-1] if chosen else None)
 
 
 NAMES = ("valid", "contacted", "solved", "satisfied", "basically")
 
 
-def figures(row: UnitMonth, weights: Weights, *, excluded: bool) -> Figures:
+def figures(row: UnitMonth, scheme: Scheme, *, excluded: bool) -> stats.Counts:
     """A unit-month's counts, all valid callbacks or without the scheme's exclusions."""
     values = {name: getattr(row, name) for name in NAMES}
     if excluded:
         for reason, applies in (
-            ("repeat", weights.exclude_repeat),
-            ("unreasonable", weights.exclude_unreasonable),
+            ("repeat", scheme.exclude_repeat),
+            ("unreasonable", scheme.exclude_unreasonable),
         ):
             if applies:
                 for name in NAMES:
                     values[name] -= getattr(row, f"{reason}_{name}")
-    return Figures(**values)
+    return stats.Counts(**values)
 
 
 @dataclass
@@ -122,7 +100,7 @@ class Standing:
 
 def standings(kind: str, month: date, *, excluded: bool = True) -> list[Standing]:
     """Every unit of a kind in a month, ranked (units without valid callbacks last)."""
-    weights = scheme_for(kind, month)
+    scheme = scheme_for(kind, month)
     previous = previous_month(month)
     rows = {
         (row.unit_id, row.month): row
@@ -130,26 +108,26 @@ def standings(kind: str, month: date, *, excluded: bool = True) -> list[Standing
             unit_kind=kind, month__in=[month, previous]
         ).select_related("unit")
     }
-    previous_weights = scheme_for(kind, previous)
+    previous_scheme = scheme_for(kind, previous)
     result = []
     for (unit_id, row_month), row in rows.items():
         if row_month != month:
             continue
-        counts = figures(row, weights, excluded=excluded)
+        counts = figures(row, scheme, excluded=excluded)
         standing = Standing(
             unit=row.unit,
             month=month,
             valid=counts.valid,
-            rates=counts.rates(weights),
-            rates_all=figures(row, weights, excluded=False).rates(weights),
+            rates=scheme.rates(counts),
+            rates_all=scheme.rates(figures(row, scheme, excluded=False)),
             on_time=on_time(row),
         )
         before = rows.get((unit_id, previous))
         if before is not None and standing.rates["composite"] is not None:
-            earlier = figures(before, previous_weights, excluded=excluded).rates(previous_weights)
+            earlier = previous_scheme.rates(figures(before, previous_scheme, excluded=excluded))
             if earlier["composite"] is not None:
                 standing.change = standing.rates["composite"] - earlier["composite"]
-        standing.grade = weights.grade(standing.rates["composite"])
+        standing.grade = scheme.grade(standing.rates["composite"])
         result.append(standing)
     return rank(result)
 
@@ -191,17 +169,33 @@ def trend(unit: Department, last_month: date, months: int = 12, *, excluded: boo
     }
     series, month = [], first
     while month <= last_month:
-        weights = scheme_for(unit.kind, month)
+        scheme = scheme_for(unit.kind, month)
         row = rows.get(month)
-        counts = figures(row, weights, excluded=excluded) if row else Figures(0, 0, 0, 0, 0)
-        rates = counts.rates(weights)
+        counts = figures(row, scheme, excluded=excluded) if row else stats.Counts()
+        rates = scheme.rates(counts)
         series.append(
             {
                 "month": month,
                 "valid": counts.valid,
                 **rates,
-                "grade": weights.grade(rates["composite"]),
+                "grade": scheme.grade(rates["composite"]),
             }
         )
         month = next_month(month)
     return series
+
+
+def kind_rates(month: date, *, excluded: bool = True) -> dict[str, stats.Rates]:
+    """Each unit kind's rates for a month, over all its units' callbacks (the dashboard)."""
+    totals: dict[str, dict] = {}
+    schemes: dict[str, Scheme] = {}
+    for row in UnitMonth.objects.filter(month=month):
+        scheme = schemes.setdefault(row.unit_kind, scheme_for(row.unit_kind, month))
+        counts = figures(row, scheme, excluded=excluded)
+        total = totals.setdefault(row.unit_kind, dict.fromkeys(NAMES, 0))
+        for name in NAMES:
+            total[name] += getattr(counts, name)
+    return {
+        kind: stats.Counts(**total).rates(schemes[kind].weights)
+        for kind, total in sorted(totals.items())
+    }

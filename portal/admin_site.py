@@ -34,12 +34,13 @@ class PortalAdminSite(admin.AdminSite):
         return super().index(request, extra_context)
 
     def dashboard_view(self, request):
+        from analytics.evaluation import kind_rates
         from tickets import stats
         from tickets.models import Ticket
         from tickets.selectors import ticket_list_for
 
         figures = stats.dashboard(ticket_list_for(request.user))
-        by_kind = stats.rates_by_unit_kind(figures["month"])
+        by_kind = kind_rates(figures["month"].date())
         kinds = dict(Ticket._meta.get_field("lead_unit").related_model.Kind.choices)
         rates = [(kinds.get(kind, kind), r.valid, r.percentages()) for kind, r in by_kind.items()]
         charts = {

@@ -4,9 +4,9 @@ Invariants (DESIGN.md §6):
 - rates are computed over valid callbacks (the resident was reached); invalid callbacks and
   anonymous tickets (whose callbacks are always invalid) never count;
 - response = contacted / valid; resolution = solved / valid;
-  satisfaction = (satisfied + BASICALLY_FACTOR × basically satisfied) / valid;
-  composite = the weighted sum below; with no valid callback every rate is None, not 0.
-The weights are the defaults; evaluation schemes per period and unit kind come with analytics.
+  satisfaction = (satisfied + basically_factor × basically satisfied) / valid;
+  composite = the weighted sum (`Counts.rates`, the only copy of the formula);
+  with no valid callback every rate is None, not 0.
 """
 
 from dataclasses import dataclass
@@ -19,19 +19,19 @@ from django.utils import timezone
 from .models import Callback
 from .workflow import Status
 
-BASICALLY_FACTOR = 0.9
-WEIGHTS = {"response": 0.1, "resolution": 0.5, "satisfaction": 0.4}
 
-# Named n_* so they never shadow the Callback fields they count.
-RATE_AGGREGATES = {
-    "n_valid": Count("pk", filter=Q(valid=True)),
-    "n_contacted": Count("pk", filter=Q(valid=True, contacted=True)),
-    "n_solved": Count("pk", filter=Q(valid=True, solved=True)),
-    "n_satisfied": Count("pk", filter=Q(valid=True, satisfaction=Callback.Satisfaction.SATISFIED)),
-    "n_basically": Count(
-        "pk", filter=Q(valid=True, satisfaction=Callback.Satisfaction.BASICALLY_SATISFIED)
-    ),
-}
+@dataclass(frozen=True)
+class Weights:
+    """How the three rates combine. DESIGN.md §6's defaults; evaluation schemes
+    (`analytics.evaluation`) supply others per unit kind and month."""
+
+    response: float = 0.1
+    resolution: float = 0.5
+    satisfaction: float = 0.4
+    basically_factor: float = 0.9
+
+
+DEFAULT_WEIGHTS = Weights()
 
 
 @dataclass(frozen=True)
@@ -40,6 +40,7 @@ class Rates:
     response: float | None
     resolution: float | None
     satisfaction: float | None
+    composite: float | None
 
     def percentages(self) -> dict[str, str]:
         """Each rate as a percentage with one decimal, or an em dash without callbacks."""
@@ -49,42 +50,55 @@ class Rates:
             for name in names
         }
 
-    @property
-    def composite(self) -> float | None:
+
+@dataclass(frozen=True)
+class Counts:
+    """Valid callbacks and how many said contacted / solved / satisfied / basically satisfied."""
+
+    valid: int = 0
+    contacted: int = 0
+    solved: int = 0
+    satisfied: int = 0
+    basically: int = 0
+
+    def rates(self, weights: Weights = DEFAULT_WEIGHTS) -> Rates:
+        """The one place the formula lives."""
         if not self.valid:
-            return None
-        return sum(getattr(self, name) * weight for name, weight in WEIGHTS.items())
+            return Rates(0, None, None, None, None)
+        response = self.contacted / self.valid
+        resolution = self.solved / self.valid
+        satisfaction = (self.satisfied + weights.basically_factor * self.basically) / self.valid
+        composite = (
+            weights.response * response
+            + weights.resolution * resolution
+            + weights.satisfaction * satisfaction
+        )
+        return Rates(self.valid, response, resolution, satisfaction, composite)
 
 
-def rates_from(row: dict) -> Rates:
-    """Rates from a row of RATE_AGGREGATES."""
-    valid = row["n_valid"] or 0
-    if not valid:
-        return Rates(0, None, None, None)
-    return Rates(
-        valid=valid,
-        response=row["n_contacted"] / valid,
-        resolution=row["n_solved"] / valid,
-        satisfaction=(row["n_satisfied"] + BASICALLY_FACTOR * row["n_basically"]) / valid,
-    )
+# Callback conditions per count; aggregates are named n_* so they never shadow the fields.
+CONDITIONS = {
+    "valid": Q(valid=True),
+    "contacted": Q(valid=True, contacted=True),
+    "solved": Q(valid=True, solved=True),
+    "satisfied": Q(valid=True, satisfaction=Callback.Satisfaction.SATISFIED),
+    "basically": Q(valid=True, satisfaction=Callback.Satisfaction.BASICALLY_SATISFIED),
+}
+RATE_AGGREGATES = {f"n_{name}": Count("pk", filter=q) for name, q in CONDITIONS.items()}
 
 
-def rates(callbacks: QuerySet) -> Rates:
-    return rates_from(callbacks.aggregate(**RATE_AGGREGATES))
+def counts_from(row: dict) -> Counts:
+    """Counts from a row annotated with RATE_AGGREGATES."""
+    return Counts(**{name: row[f"n_{name}"] or 0 for name in CONDITIONS})
+
+
+def rates(callbacks: QuerySet, weights: Weights = DEFAULT_WEIGHTS) -> Rates:
+    return counts_from(callbacks.aggregate(**RATE_AGGREGATES)).rates(weights)
 
 
 def month_start(now=None):
     local = timezone.localtime(now)
     return local.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
-
-
-def rates_by_unit_kind(since, until=None) -> dict[str, Rates]:
-    """This period's rates per unit kind (streets, bureaus, utilities ...)."""
-    callbacks = Callback.objects.filter(recorded_at__gte=since, unit__isnull=False)
-    if until is not None:
-        callbacks = callbacks.filter(recorded_at__lt=until)
-    rows = callbacks.values("unit__kind").annotate(**RATE_AGGREGATES).order_by("unit__kind")
-    return {row["unit__kind"]: rates_from(row) for row in rows}
 
 
 def dashboard(tickets: QuerySet, *, now=None) -> dict:

@@ -223,7 +223,10 @@ def test_handler_queue_opens_the_matching_list(client, staff, lifecycle):
 
 
 def test_dashboard_figures(client, staff, lifecycle):
+    from analytics import refresh
+
     lifecycle("closed"), lifecycle("submitted")
+    refresh.rebuild(refresh.ticket_days())  # the rates come from the analytics summaries
     client.force_login(staff["supervisor"])
     response = client.get(reverse("admin:dashboard"))
     figures = response.context["figures"]
