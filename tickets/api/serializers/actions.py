@@ -12,8 +12,8 @@ from .common import CodeField
 CLOSE_OUTCOMES = [("duplicate", "duplicate"), ("invalid", "invalid"), ("referred", "referred")]
 
 
-def _text(**kwargs):
-    return serializers.CharField(required=False, allow_blank=True, max_length=4000, **kwargs)
+def _text():
+    return serializers.CharField(required=False, allow_blank=True, max_length=4000, default="")
 
 
 class AcceptInputSerializer(serializers.Serializer):
