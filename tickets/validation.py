@@ -163,6 +163,8 @@ def clean_attributes(category, answers) -> dict:
     from .models import CategoryAttribute
 
     answers = dict(answers or {})
+    if not answers and getattr(category, "has_questions", None) is False:
+        return {}  # the caller looked it up with the annotation: nothing to ask, nothing given
     DataType = CategoryAttribute.DataType
     errors: dict[str, list] = {}
     cleaned: dict = {}

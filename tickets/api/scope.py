@@ -58,9 +58,11 @@ def contact_for(request, ticket: Ticket) -> Contact:
     """The resident's contact details as this caller may see them on the ticket's detail."""
     user, client = request.user, client_of(request)
     own_submission = client is not None and ticket.submitted_by_id == client.user_id
-    hotline = client is None and is_hotline(user)
-    lead_staff = ticket.lead_unit_id is not None and ticket.lead_unit_id in permissions.unit_ids(
-        user
+    hotline = not own_submission and client is None and is_hotline(user)
+    lead_staff = (
+        not (own_submission or hotline)
+        and ticket.lead_unit_id is not None
+        and ticket.lead_unit_id in permissions.unit_ids(user)
     )
     full = own_submission or hotline or lead_staff
     if ticket.confidential and not (hotline or own_submission):

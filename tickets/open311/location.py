@@ -15,7 +15,7 @@ from departments.models import Region
 
 
 def region_by_code(code: str) -> Region | None:
-    region = Region.objects.filter(code=code).first()
+    region = Region.objects.select_related("parent__parent__parent").filter(code=code).first()
     return region if region is not None and region.level >= Region.Level.DISTRICT else None
 
 
@@ -28,7 +28,7 @@ def region_in_address(address: str) -> Region | None:
         Region.objects.filter(level__gte=Region.Level.DISTRICT)
         .annotate(at=StrIndex(Value(address), F("name")))
         .filter(at__gt=0)
-        .select_related("parent__parent")
+        .select_related("parent__parent__parent")
     )
     if not named:
         return None
