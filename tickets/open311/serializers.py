@@ -14,7 +14,7 @@ from rest_framework import serializers
 
 from tickets.privacy import mask_phone
 from tickets.sla import SHANGHAI
-from tickets.workflow import Status
+from tickets.workflow import Action, Status
 
 SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
 _MOBILE_IN_TEXT = re.compile(r"(?<!\d)(?:\+?86[\s-]?)?1[3-9]\d[\s-]?\d{4}[\s-]?\d{4}(?!\d)")
@@ -70,6 +70,13 @@ def _place(ticket) -> tuple[str, str]:
     return "".join(r.name for r in parts), parts[-1].code
 
 
+def _status_notes(ticket) -> str | None:
+    """The latest public event's note, else what that event was (e.g. "dispatch")."""
+    if ticket.latest_note:
+        return deidentify(ticket.latest_note)
+    return str(Action(ticket.latest_action).label) if ticket.latest_action else None
+
+
 def request_item(ticket, *, request, extensions: bool) -> dict:
     closed = ticket.status == Status.CLOSED
     address, address_id = _place(ticket)
@@ -78,7 +85,7 @@ def request_item(ticket, *, request, extensions: bool) -> dict:
     item = {
         "service_request_id": ticket.number,
         "status": "closed" if closed else "open",
-        "status_notes": ticket.status_notes or None,
+        "status_notes": _status_notes(ticket),
         "service_name": ticket.category.name,
         "service_code": ticket.category.code,
         "description": deidentify(ticket.description) or None,

@@ -103,7 +103,8 @@ def _public_requests():
     return Ticket.objects.select_related(
         "category", "lead_unit", "district", "street", "community"
     ).annotate(
-        status_notes=Subquery(latest_public.values("note")[:1]),
+        latest_note=Subquery(latest_public.values("note")[:1]),
+        latest_action=Subquery(latest_public.values("action")[:1]),
         client_media_url=Subquery(
             Submission.objects.filter(ticket=OuterRef("pk")).values("media_url")[:1]
         ),

@@ -130,7 +130,8 @@ def test_photos_in_multipart_are_stored_without_metadata(
         "/api/v1/tickets/", {**new_ticket_body, "photos": [photo]}, format="multipart"
     )
     assert response.status_code == 201, response.content
-    (attachment,) = response.json()["attachments"]
+    assert response["Location"] == response.json()["url"]
+    (attachment,) = http.get(response.json()["url"]).json()["attachments"]
     assert attachment["content_type"] == "image/jpeg" and attachment["url"].startswith("http")
     bad = SimpleUploadedFile("plate.jpg", b"not an image", "image/jpeg")
     response = http.post(

@@ -176,7 +176,20 @@ class TicketDetailOutputSerializer(TicketListOutputSerializer):
         return self.context.get("actions", [])
 
 
-class TicketCreatedOutputSerializer(TicketDetailOutputSerializer):
+class TicketCreatedOutputSerializer(serializers.Serializer):
+    """What the creator needs back: the number, the resident's access code (shown only here),
+    where the ticket stands and where to read it."""
+
+    number = serializers.CharField()
     access_code = serializers.CharField(
         help_text="the resident's secret for tracking the ticket; shown only in this response"
     )
+    status = serializers.ChoiceField(choices=Status.choices)
+    channel = serializers.ChoiceField(choices=Channel.choices)
+    submitted_at = serializers.DateTimeField()
+    accept_due_at = serializers.DateTimeField(allow_null=True)
+    attributes = serializers.DictField(child=AttributeAnswerField())
+    url = serializers.SerializerMethodField(help_text="the ticket's detail in this API")
+
+    def get_url(self, ticket) -> str:
+        return self.context["request"].build_absolute_uri(f"/api/v1/tickets/{ticket.number}/")

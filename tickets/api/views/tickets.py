@@ -15,7 +15,7 @@ from rest_framework.views import APIView
 
 from clients.services import submission_record
 from tickets import selectors, services
-from tickets.models import Attachment, Channel, Ticket
+from tickets.models import Channel, Ticket
 from tickets.workflow import Action
 
 from ..actions import available_actions
@@ -50,14 +50,14 @@ def scoped_ticket(request, number: str) -> Ticket:
     )
 
 
-def detail_data(request, ticket: Ticket, serializer=TicketDetailOutputSerializer) -> dict:
+def detail_data(request, ticket: Ticket) -> dict:
     context = {
         "request": request,
         "now": timezone.now(),
         "contact": contact_for(request, ticket),
         "actions": available_actions(request, ticket),
     }
-    return serializer(ticket, context=context).data
+    return TicketDetailOutputSerializer(ticket, context=context).data
 
 
 class TicketListCreateView(GenericAPIView):
@@ -117,11 +117,8 @@ class TicketListCreateView(GenericAPIView):
             after_create=after_create,
             **data,
         )
-        if not photos:
-            # Known empty: spare the response a query for attachments.
-            ticket._prefetched_objects_cache = {"attachments": Attachment.objects.none()}
-        body = detail_data(request, ticket, TicketCreatedOutputSerializer)
-        return Response(body, status=status.HTTP_201_CREATED)
+        body = TicketCreatedOutputSerializer(ticket, context={"request": request}).data
+        return Response(body, status=status.HTTP_201_CREATED, headers={"Location": body["url"]})
 
 
 class TicketDetailView(APIView):
