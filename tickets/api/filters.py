@@ -1,12 +1,35 @@
 """Ticket list filters (django-filter). Invalid values give 400, never an empty 200."""
 
+from datetime import UTC
+
 import django_filters
+from django import forms
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_filters.fields import IsoDateTimeField
 
 from departments.models import Region
 from tickets.models import Channel, Kind, Ticket
 from tickets.workflow import Status
+
+
+class UtcIsoDateTimeField(IsoDateTimeField):
+    """ISO 8601 with any offset Python accepts, normalised to UTC: PostgreSQL refuses offsets
+    beyond ±15:59, and a date near year 1 or 9999 may not exist in UTC (then 400)."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if value is None:
+            return None
+        try:
+            return value.astimezone(UTC)
+        except OverflowError:
+            raise forms.ValidationError(_("This date and time is out of range.")) from None
+
+
+class UtcIsoDateTimeFilter(django_filters.IsoDateTimeFilter):
+    field_class = UtcIsoDateTimeField
 
 
 class TicketFilter(django_filters.FilterSet):
@@ -26,9 +49,9 @@ class TicketFilter(django_filters.FilterSet):
     overdue = django_filters.BooleanFilter(
         method="filter_overdue", help_text="open tickets whose running deadline has passed"
     )
-    submitted_after = django_filters.IsoDateTimeFilter(field_name="submitted_at", lookup_expr="gte")
-    submitted_before = django_filters.IsoDateTimeFilter(field_name="submitted_at", lookup_expr="lt")
-    updated_after = django_filters.IsoDateTimeFilter(
+    submitted_after = UtcIsoDateTimeFilter(field_name="submitted_at", lookup_expr="gte")
+    submitted_before = UtcIsoDateTimeFilter(field_name="submitted_at", lookup_expr="lt")
+    updated_after = UtcIsoDateTimeFilter(
         field_name="updated_at",
         lookup_expr="gt",
         help_text="only tickets changed after this time (incremental sync; order by updated_at)",

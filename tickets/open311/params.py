@@ -1,7 +1,7 @@
 """Parsing GET Service Requests' query: the spec's filters and our extensions."""
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -40,13 +40,19 @@ def _datetime(params, name) -> datetime | None:
         value = parse_datetime(raw.replace(" ", "+") if raw.count(" ") == 1 else raw)
     except ValueError:
         value = None
-    if value is None or value.tzinfo is None:
-        raise Open311Error(
-            400,
-            _("%(name)s must be a W3C date-time with its time zone, e.g. 2010-01-01T00:00:00Z.")
-            % {"name": name},
-        )
-    return value
+    if value is not None and value.tzinfo is not None:
+        try:
+            # PostgreSQL takes offsets up to ±15:59 only; the window arithmetic must not overflow.
+            utc = value.astimezone(UTC)
+            if utc - WINDOW and utc + WINDOW:
+                return utc
+        except OverflowError:
+            pass
+    raise Open311Error(
+        400,
+        _("%(name)s must be a W3C date-time with its time zone, e.g. 2010-01-01T00:00:00Z.")
+        % {"name": name},
+    )
 
 
 def _positive_int(params, name, default, maximum=None) -> int:

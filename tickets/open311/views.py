@@ -54,11 +54,25 @@ class Open311View(APIView):
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
+        if _has_nul(kwargs, request.query_params, request.data if request.method == "POST" else {}):
+            raise Open311Error(400, _("The request contains a NUL character."))
         jurisdiction = request.query_params.get("jurisdiction_id")
         if jurisdiction is None and request.method == "POST":
             jurisdiction = request.data.get("jurisdiction_id")
         if jurisdiction and jurisdiction != settings.OPEN311_JURISDICTION_ID:
             raise Open311Error(404, _("jurisdiction_id %s was not found.") % jurisdiction)
+
+
+def _has_nul(*mappings) -> bool:
+    """PostgreSQL text cannot hold NUL: refuse it up front rather than fail in a query."""
+    for mapping in mappings:
+        values = (
+            mapping.lists() if hasattr(mapping, "lists") else ((k, [v]) for k, v in mapping.items())
+        )
+        for key, items in values:
+            if "\x00" in str(key) or any(isinstance(v, str) and "\x00" in v for v in items):
+                return True
+    return False
 
 
 class DiscoveryView(Open311View):

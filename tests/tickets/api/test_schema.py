@@ -9,10 +9,13 @@ with a documented 400.
 """
 
 import os
+from contextlib import contextmanager
 
 import schemathesis
 from django.core.cache import cache
 from django.core.management import call_command
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
@@ -47,7 +50,6 @@ def test_api_never_fails_and_keeps_to_its_schema(db, lifecycle, staff):
     lifecycle("dispatched")
     lifecycle("closed")
     _row, token = staff_token_create(user=staff["operator"], name="fuzz")
-    schema = schemathesis.openapi.from_wsgi("/api/schema/", get_wsgi_application())
     checks = [
         not_a_server_error,
         status_code_conformance,
@@ -55,20 +57,38 @@ def test_api_never_fails_and_keeps_to_its_schema(db, lifecycle, staff):
         response_headers_conformance,
         response_schema_conformance,
     ]
-    operations = [result.ok() for result in schema.get_all_operations()]
-    assert len(operations) == 24  # every endpoint of /api/v1/
-    for operation in operations:
+    with connection_kept_open():
+        schema = schemathesis.openapi.from_wsgi("/api/schema/", get_wsgi_application())
+        operations = [result.ok() for result in schema.get_all_operations()]
+        assert len(operations) == 24  # every endpoint of /api/v1/
+        for operation in operations:
+            fuzz_operation(operation, token, checks)
 
-        @given(case=operation.as_strategy())
-        @settings(
-            max_examples=EXAMPLES,
-            deadline=None,
-            suppress_health_check=list(HealthCheck),
-            derandomize=True,
-            database=None,
-        )
-        def fuzz(case):
-            cache.clear()  # rate-limit counters: the fuzzing is not a test of the throttle
-            case.call_and_validate(headers={"Authorization": f"Token {token}"}, checks=checks)
 
-        fuzz()
+@contextmanager
+def connection_kept_open():
+    """As Django's test client does: requests must not close the test's database connection."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        yield
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
+
+
+def fuzz_operation(operation, token, checks):
+
+    @given(case=operation.as_strategy())
+    @settings(
+        max_examples=EXAMPLES,
+        deadline=None,
+        suppress_health_check=list(HealthCheck),
+        derandomize=True,
+        database=None,
+    )
+    def fuzz(case):
+        cache.clear()  # rate-limit counters: the fuzzing is not a test of the throttle
+        case.call_and_validate(headers={"Authorization": f"Token {token}"}, checks=checks)
+
+    fuzz()

@@ -293,6 +293,20 @@ def test_invalid_filters_are_400(as_staff, query):
     assert as_staff("operator").get(f"/api/v1/tickets/?{query}").status_code == 400
 
 
+@pytest.mark.parametrize(
+    ("value", "status"),
+    [
+        ("0161-10-20T22:20:21-23:10", 200),  # an offset PostgreSQL refuses: normalised to UTC
+        ("0001-01-01T00:00:00+05:00", 400),  # before year 1 in UTC
+        ("9999-12-31T23:59:59-05:00", 400),  # after year 9999 in UTC
+    ],
+)
+def test_extreme_datetimes_in_filters_never_fail(as_staff, submit, value, status):
+    submit()
+    response = as_staff("operator").get("/api/v1/tickets/", {"updated_after": value})
+    assert response.status_code == status
+
+
 def test_updated_after_gives_incremental_changes(as_staff, three, staff):
     from tickets import services
 
@@ -341,3 +355,12 @@ def test_client_list_query_count_is_pinned(as_client, new_ticket_body, django_as
 
 def test_unknown_ticket_is_404(as_staff):
     assert as_staff("operator").get("/api/v1/tickets/00000000000000/").status_code == 404
+
+
+def test_nul_characters_are_refused_not_crashing(as_client, new_ticket_body):
+    http, _client = as_client()
+    for change in ({"region": "110\x00"}, {"attributes": {"a": "x\x00"}}, {"address": "a\x00"}):
+        response = http.post("/api/v1/tickets/", {**new_ticket_body, **change}, format="json")
+        assert response.status_code == 400
+    assert http.get("/api/v1/tickets/2026%00/").status_code == 404
+    assert http.get("/api/v1/tickets/", {"number": "1\x00"}).status_code == 400

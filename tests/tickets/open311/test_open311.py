@@ -407,6 +407,9 @@ def test_request_list_query_count_is_constant(client, lifecycle, django_assert_n
         ({"start_date": "2026-01-01T00:00:00"}, 400),  # no time zone
         ({"start_date": "2026-01-01T00:00:00Z", "end_date": "2026-06-01T00:00:00Z"}, 400),
         ({"start_date": "2026-06-01T00:00:00Z", "end_date": "2026-01-01T00:00:00Z"}, 400),
+        ({"start_date": "9999-12-31T00:00:00Z"}, 400),  # its 90-day window leaves the calendar
+        ({"end_date": "0001-01-02T00:00:00Z"}, 400),
+        ({"updated_after": "0001-01-01T00:00:00+05:00"}, 400),
         ({"status": "pending"}, 400),
         ({"page_size": "1001"}, 400),
         ({"page": "0"}, 400),
@@ -416,6 +419,15 @@ def test_request_list_query_count_is_constant(client, lifecycle, django_assert_n
 )
 def test_request_list_errors(client, query, status):
     errors_of(client.get(f"{BASE}/requests.json", query), status)
+
+
+def test_offsets_postgresql_refuses_are_normalised(client, submit):
+    submit()
+    body = get_json(
+        client, "requests", schemas.REQUESTS, start_date="2026-01-01T00:00:00-23:10",
+        end_date="2026-03-01T00:00:00+00:00",
+    )  # fmt: skip
+    assert body == []
 
 
 def test_jurisdiction_id_of_ours_is_accepted(client, settings, category):
@@ -454,3 +466,9 @@ def test_control_characters_never_break_the_xml(client, submit):
     ticket = submit(description="坏字符\x01\x0b结束")
     root = get_xml(client, f"requests/{ticket.number}")
     assert root.find("request/description").text == "坏字符结束"
+
+
+def test_nul_characters_are_refused_not_crashing(client, post_body, category):
+    errors_of(client.get(f"{BASE}/services/a%00b.json"), 400)
+    errors_of(client.get(f"{BASE}/requests.json", {"service_request_id": "1\x00"}), 400)
+    errors_of(client.post(f"{BASE}/requests.json", {**post_body, "attribute[x]": "\x00"}), 400)

@@ -15,6 +15,6 @@ class CodeField(serializers.SlugRelatedField):
         super().__init__(slug_field="code", queryset=queryset, **kwargs)
 
     def to_internal_value(self, data):
-        if not isinstance(data, str):
+        if not isinstance(data, str) or "\x00" in data:  # PostgreSQL text cannot hold NUL
             self.fail("invalid")
         return super().to_internal_value(data)

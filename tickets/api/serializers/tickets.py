@@ -20,10 +20,15 @@ class AttributeAnswerField(serializers.Field):
 
     def to_internal_value(self, data):
         if isinstance(data, str | int | float) and not isinstance(data, bool):
-            return str(data)
-        if isinstance(data, list) and all(isinstance(v, str) for v in data):
-            return data
-        self.fail("invalid")
+            data = str(data)
+            values = [data]
+        elif isinstance(data, list) and all(isinstance(v, str) for v in data):
+            values = data
+        else:
+            self.fail("invalid")
+        if any("\x00" in v for v in values):  # PostgreSQL text cannot hold NUL
+            self.fail("invalid")
+        return data
 
     def to_representation(self, value):
         return value

@@ -1,5 +1,6 @@
 """Tickets: list (filtered, ordered, cursor-paginated), create, retrieve, trajectory."""
 
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -44,6 +45,8 @@ DETAIL_RELATED = [
 
 def scoped_ticket(request, number: str) -> Ticket:
     """The ticket with `number` if the caller may see it, else 404."""
+    if "\x00" in number:  # no ticket number has one, and PostgreSQL refuses it in a query
+        raise Http404
     return get_object_or_404(
         tickets_for(request).select_related(*DETAIL_RELATED).prefetch_related("attachments"),
         number=number,
@@ -140,7 +143,7 @@ class TicketTrajectoryView(APIView):
         tags=["tickets"],
     )
     def get(self, request, number):
-        ticket = get_object_or_404(tickets_for(request), number=number)
+        ticket = scoped_ticket(request, number)
         internal = sees_internal_trajectory(request, ticket)
         events = selectors.trajectory(ticket, public_only=not internal)
         data = EventOutputSerializer(events, many=True, context={"internal": internal}).data
