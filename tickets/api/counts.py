@@ -4,7 +4,7 @@ Modest on purpose: the analytics proper (rates, rankings, hotspots, summary tabl
 `tickets/stats.py` (issue 7). Each function is one GROUP BY query.
 """
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import TruncDate
@@ -17,10 +17,7 @@ from tickets.workflow import Status
 def intake_by_day_and_channel(tickets: QuerySet, *, days: int) -> list[dict]:
     """Tickets submitted per Beijing day and channel over the last `days` days (today included)."""
     today = timezone.now().astimezone(SHANGHAI).date()
-    start = timezone.datetime.combine(
-        today - timedelta(days=days - 1), timezone.datetime.min.time()
-    )
-    start = start.replace(tzinfo=SHANGHAI)
+    start = datetime.combine(today - timedelta(days=days - 1), time.min, tzinfo=SHANGHAI)
     return list(
         tickets.filter(submitted_at__gte=start)
         .annotate(date=TruncDate("submitted_at", tzinfo=SHANGHAI))

@@ -26,10 +26,11 @@ def build_tree(rows: list[dict], root_ids=None) -> list[dict]:
     for row in rows:
         node = nodes[row["id"]]
         parent = nodes.get(row["parent_id"])
-        if (root_ids is None and parent is None) or (root_ids and row["id"] in root_ids):
+        if (root_ids is None and row["parent_id"] is None) or (root_ids and row["id"] in root_ids):
             roots.append(node)
         elif parent is not None:
             parent["children"].append(node)
+        # else: under a node that is not listed (an inactive category): left out with it
     for node in nodes.values():
         node.pop("id")
         node.pop("parent_id")
