@@ -364,3 +364,24 @@ def test_nul_characters_are_refused_not_crashing(as_client, new_ticket_body):
         assert response.status_code == 400
     assert http.get("/api/v1/tickets/2026%00/").status_code == 404
     assert http.get("/api/v1/tickets/", {"number": "1\x00"}).status_code == 400
+
+
+def test_client_sees_only_the_photos_shown_to_the_resident(
+    as_client, as_staff, new_ticket_body, staff, settings, tmp_path
+):
+    from tickets.models import Attachment
+
+    settings.MEDIA_ROOT = tmp_path
+    http, _client = as_client()
+    photo = SimpleUploadedFile("plate.jpg", image_bytes(), "image/jpeg")
+    created = http.post(
+        "/api/v1/tickets/", {**new_ticket_body, "photos": [photo]}, format="multipart"
+    )
+    ticket = Ticket.objects.get(number=created.json()["number"])
+    shown = ticket.attachments.get()
+    Attachment.objects.create(
+        ticket=ticket, file=shown.file.name, content_type="image/jpeg", size=1,
+        public=False, created_at=shown.created_at,
+    )  # fmt: skip
+    assert len(http.get(created.json()["url"]).json()["attachments"]) == 1
+    assert len(as_staff("operator").get(created.json()["url"]).json()["attachments"]) == 2

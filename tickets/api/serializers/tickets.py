@@ -173,9 +173,9 @@ class TicketDetailOutputSerializer(TicketListOutputSerializer):
 
     @extend_schema_field(AttachmentOutputSerializer(many=True))
     def get_attachments(self, ticket):
-        return AttachmentOutputSerializer(
-            ticket.attachments.all(), many=True, context=self.context
-        ).data
+        # A client sees what the resident sees; staff see every photo.
+        shown = [a for a in ticket.attachments.all() if a.public or not self.context.get("client")]
+        return AttachmentOutputSerializer(shown, many=True, context=self.context).data
 
     def get_actions(self, ticket) -> list[str]:
         return self.context.get("actions", [])

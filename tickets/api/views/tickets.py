@@ -56,6 +56,7 @@ def scoped_ticket(request, number: str) -> Ticket:
 def detail_data(request, ticket: Ticket) -> dict:
     context = {
         "request": request,
+        "client": client_of(request),
         "now": timezone.now(),
         "contact": contact_for(request, ticket),
         "actions": available_actions(request, ticket),
