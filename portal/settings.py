@@ -210,7 +210,6 @@ REST_FRAMEWORK = {
     },
     "EXCEPTION_HANDLER": "tickets.api.errors.exception_handler",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_FILTER_BACKENDS": [],
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
 # https://drf-spectacular.readthedocs.io/en/latest/settings.html

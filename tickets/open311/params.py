@@ -59,12 +59,14 @@ def _positive_int(params, name, default, maximum=None) -> int:
     raw = (params.get(name) or "").strip()
     if not raw:
         return default
-    if not raw.isdigit() or int(raw) < 1 or (maximum and int(raw) > maximum):
-        limit = _(" (at most %d)") % maximum if maximum else ""
-        raise Open311Error(
-            400, _("%(name)s must be a positive whole number") % {"name": name} + limit
-        )
-    return int(raw)
+    number = int(raw) if raw.isascii() and raw.isdigit() else 0
+    if number < 1 or (maximum and number > maximum):
+        if maximum:
+            message = _("%(name)s must be a whole number from 1 to %(maximum)d.")
+        else:
+            message = _("%(name)s must be a positive whole number.")
+        raise Open311Error(400, message % {"name": name, "maximum": maximum})
+    return number
 
 
 def parse(params, *, now=None) -> RequestQuery:

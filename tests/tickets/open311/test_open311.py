@@ -414,6 +414,7 @@ def test_request_list_query_count_is_constant(client, lifecycle, django_assert_n
         ({"page_size": "1001"}, 400),
         ({"page": "0"}, 400),
         ({"page": "x"}, 400),
+        ({"page": "²"}, 400),  # a digit to str.isdigit, not to int()
         ({"jurisdiction_id": "elsewhere.gov"}, 404),
     ],
 )
