@@ -1,5 +1,5 @@
 # The two commands a newcomer needs: `make run` and `make test`. See README.md.
-.PHONY: run test lint format bench messages clean
+.PHONY: run test lint format bench bench-api messages clean
 
 run:  ## the portal with demo data on SQLite, a Celery worker and beat, on 127.0.0.1:8000
 	@scripts/run
@@ -15,6 +15,9 @@ format:
 
 bench:  ## needs DATABASE_URL=postgres://…; see bench/README.md
 	@scripts/bootstrap && .venv/bin/python bench/load_demo.py
+
+bench-api:  ## issue 5: POST /api/v1/tickets/ against a trivial view and a minimal insert (needs wrk)
+	@scripts/bootstrap && .venv/bin/python bench/api_create.py
 
 messages:  ## refresh and compile the translations (needs GNU gettext)
 	@scripts/bootstrap && .venv/bin/python manage.py makemessages -l zh_Hans -l en --ignore '.venv/*' --ignore 'var/*' && .venv/bin/python manage.py compilemessages --ignore '.venv/*'

@@ -45,10 +45,14 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "rest_framework",
+    "django_filters",  # issue 5
+    "drf_spectacular",  # issue 5
+    "drf_spectacular_sidecar",  # issue 5: Swagger UI assets
     "portal",
     "departments",
     "tickets",
     "analytics",
+    "clients",  # issue 5: API clients, staff tokens
 ]
 
 MIDDLEWARE = [
@@ -230,12 +234,57 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
 
+# --- issue 5: REST API (/api/v1/) and Open311 (/open311/v2/) ---------------------------------
+# https://www.django-rest-framework.org/api-guide/settings/
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
+        "clients.authentication.KeyAuthentication",  # `Authorization: Token <key>`
+        "rest_framework.authentication.SessionAuthentication",  # the browsable API
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_THROTTLE_CLASSES": ["clients.throttling.KeyRateThrottle"],
+    # API clients have their own rate (admin); these are for staff tokens/sessions and anonymous
+    # callers (Open311 reads).
+    "DEFAULT_THROTTLE_RATES": {
+        "staff": os.environ.get("API_STAFF_RATE", "600/min"),
+        "anon": os.environ.get("API_ANON_RATE", "120/min"),
+    },
+    "EXCEPTION_HANDLER": "tickets.api.errors.exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
+# https://drf-spectacular.readthedocs.io/en/latest/settings.html
+SPECTACULAR_SETTINGS = {
+    "TITLE": "12345 civic portal API",
+    "DESCRIPTION": "Tickets, their workflow actions, reference data and dashboard counts. "
+    "Authenticate with `Authorization: Token <key>` (an API client's key or a staff token).",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "TicketStatusEnum": "tickets.workflow.Status",
+        "TicketKindEnum": "tickets.models.Kind",
+        "UnitKindEnum": "departments.models.Department.Kind",
+        "TicketOutcomeEnum": "tickets.models.Outcome",
+        "CloseAtIntakeOutcomeEnum": "tickets.api.serializers.actions.CLOSE_OUTCOMES",
+    },
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "tickets.api.schema.add_error_responses",
+    ],
+}
+# Open311 GeoReport v2: the one jurisdiction this endpoint serves, and discovery's texts.
+OPEN311_JURISDICTION_ID = os.environ.get("OPEN311_JURISDICTION_ID", "12345.beijing.gov.cn")
+OPEN311_CONTACT = os.environ.get("OPEN311_CONTACT", "12345 hotline centre, api@12345.example")
+# Sortable stamp of the last change to the service list (discovery's `changeset`).
+OPEN311_CHANGESET = os.environ.get("OPEN311_CHANGESET", "2026-11-26 00:00")
+OPEN311_KEY_SERVICE = os.environ.get(
+    "OPEN311_KEY_SERVICE", "API keys are issued by the 12345 hotline centre on request."
+)
+# --- end issue 5 ------------------------------------------------------------------------------
 
 if not DEBUG:
     SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", False)

@@ -39,6 +39,7 @@ from .models import (
 )
 from .signals import ticket_changed
 from .validation import (
+    clean_attributes,
     clean_category,
     clean_choice,
     clean_intake,
@@ -128,18 +129,31 @@ def _raise_if(errors: dict) -> None:
 # Intake
 
 
-def ticket_submit(*, actor=None, photos=(), **data) -> Ticket:
+def ticket_submit(*, actor=None, photos=(), attributes=None, after_create=None, **data) -> Ticket:
     """A resident's or client system's demand (web, API, Open311, app): status `submitted`.
 
-    `data` holds the intake fields (see `validation.clean_intake`); `photos` are uploaded files.
+    `data` holds the intake fields (see `validation.clean_intake`); `photos` are uploaded files;
+    `attributes` answers the category's questions, keyed by question code
+    (`validation.clean_attributes`). `after_create(ticket)` runs inside the creating transaction,
+    for adapters that keep their own record of the submission (which API client sent it): if it
+    fails, nothing is stored.
     """
     cleaned = clean_intake(data)
     if cleaned["channel"] == Channel.PHONE:
         raise ValidationError({"channel": _("Phone demands are entered by an operator.")})
+    cleaned["attributes"] = clean_attributes(cleaned["category"], attributes)
     images = _clean_photos(photos)
     now = timezone.now()
     number = numbering.next_number(now)
-    return _create(cleaned, images, number=number, action=Action.SUBMIT, actor=actor, at=now)
+    return _create(
+        cleaned,
+        images,
+        number=number,
+        action=Action.SUBMIT,
+        actor=actor,
+        at=now,
+        after_create=after_create,
+    )
 
 
 def ticket_create_from_call(*, actor, urgency=None, photos=(), **data) -> Ticket:
@@ -175,7 +189,9 @@ def _clean_photos(photos) -> list:
 
 
 @transaction.atomic(durable=True)
-def _create(cleaned, images, *, number, action, actor, at, urgency=None) -> Ticket:
+def _create(
+    cleaned, images, *, number, action, actor, at, urgency=None, after_create=None
+) -> Ticket:
     from portal.models import Citizen
 
     region: Region = cleaned["region"]
@@ -204,6 +220,7 @@ def _create(cleaned, images, *, number, action, actor, at, urgency=None) -> Tick
         submitted_by=actor,
         status=status,
         submitted_at=at,
+        attributes=cleaned.get("attributes") or {},
     )
     calendar = _calendar(ticket.urgency, at)
     if status == Status.SUBMITTED:
@@ -245,6 +262,8 @@ def _create(cleaned, images, *, number, action, actor, at, urgency=None) -> Tick
         at=at,
         data={"channel": ticket.channel, "photos": len(images)},
     )
+    if after_create is not None:
+        after_create(ticket)
     _announce(ticket, action, event)
     return ticket
 

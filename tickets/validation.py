@@ -148,3 +148,81 @@ def required_text(value, field, errors, message=None) -> str:
     if not text:
         errors[field] = [message or _("This field is required.")]
     return text
+
+
+def clean_attributes(category, answers) -> dict:
+    """Answers to the category's questions (`CategoryAttribute`), keyed by question code.
+
+    A list question takes one key of its choices (singlevaluelist) or a list of them
+    (multivaluelist); numbers and date-times are checked and kept as text (date-times in ISO
+    8601 with their offset). Required questions must be answered; informational notes
+    (`variable` off) and unknown codes are refused. Errors name `attributes[<code>]`.
+    """
+    from django.utils.dateparse import parse_datetime
+
+    from .models import CategoryAttribute
+
+    answers = dict(answers or {})
+    if not answers and getattr(category, "has_questions", None) is False:
+        return {}  # the caller looked it up with the annotation: nothing to ask, nothing given
+    DataType = CategoryAttribute.DataType
+    errors: dict[str, list] = {}
+    cleaned: dict = {}
+    questions = {q.code: q for q in category.attributes.all()} if category else {}
+    for code in answers:
+        question = questions.get(code)
+        if question is None or not question.variable:
+            errors[f"attributes[{code}]"] = [_("This category asks no such question.")]
+    for code, question in questions.items():
+        if not question.variable:
+            continue
+        field = f"attributes[{code}]"
+        value = answers.get(code)
+        values = value if isinstance(value, list | tuple) else [value]
+        values = [str(v).strip() for v in values if v is not None and str(v).strip() != ""]
+        if not values:
+            if question.required:
+                errors[field] = [_("This question must be answered.")]
+            continue
+        keys = {str(choice.get("key")) for choice in question.values or []}
+        if question.datatype == DataType.MULTI_VALUE_LIST:
+            if not set(values) <= keys:
+                errors[field] = [_("Choose among the listed values.")]
+            else:
+                cleaned[code] = list(dict.fromkeys(values))
+            continue
+        if len(values) > 1:
+            errors[field] = [_("Give one value.")]
+            continue
+        (text,) = values
+        if question.datatype == DataType.SINGLE_VALUE_LIST and text not in keys:
+            errors[field] = [_("Choose one of the listed values.")]
+        elif question.datatype == DataType.NUMBER:
+            try:
+                number = Decimal(text)
+            except InvalidOperation:
+                number = None
+            if number is None or not number.is_finite():
+                errors[field] = [_("Enter a number.")]
+            else:
+                cleaned[code] = text
+        elif question.datatype == DataType.DATETIME:
+            try:
+                moment = parse_datetime(text)
+            except ValueError:
+                moment = None
+            if moment is None or moment.tzinfo is None:
+                errors[field] = [
+                    _("Enter a date and time with its offset, e.g. 2026-11-26T09:30:00+08:00.")
+                ]
+            else:
+                cleaned[code] = moment.isoformat()
+        elif question.datatype == DataType.STRING and ("\n" in text or len(text) > 200):
+            errors[field] = [_("Enter one line of at most 200 characters.")]
+        elif len(text) > settings.PORTAL_TICKET_DESCRIPTION_MAX:
+            errors[field] = [_("This answer is too long.")]
+        else:
+            cleaned[code] = text
+    if errors:
+        raise ValidationError(errors)
+    return cleaned

@@ -1,0 +1,208 @@
+"""Benchmark: creating a ticket through `POST /api/v1/tickets/` against the floor of this stack.
+
+One gunicorn (2 sync workers) on PostgreSQL serves three endpoints, measured one after the other
+in the same run by `wrk` (Debian's package; a C load generator in a second process):
+  (a) `/bench/trivial/`  the cheapest Django JSON view;
+  (b) `/bench/insert/`   parse the body, insert one ticket-sized row and one event row in a
+                         transaction (the floor cost of a durable create);
+  (c) `/api/v1/tickets/` the full path: key authentication, rate limit, validation, numbering,
+                         the ticket service (event, citizen, deadlines), the client's
+                         submission record, `ticket_changed` after commit, the detail response.
+The comparison views are mounted only by `bench.api.settings`, never by the portal's settings.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres .venv/bin/python bench/api_create.py \
+        [--database portal_api_bench] [--seconds 20] [--connections 4] [--record]
+
+The database named by --database is created if missing (the demo city is loaded, no tickets).
+`--record` appends the table to bench/RESULTS.md.
+"""
+
+import argparse
+import datetime
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import psycopg
+
+ROOT = Path(__file__).resolve().parent.parent
+PORT = 8765
+BODY = {
+    "kind": "help",
+    "category": "housing.property.plate",
+    "region": "110105007001",
+    "description": "老旧小区楼牌号缺失，外卖骑手找不到12号楼，耽误送单。",
+    "address": "胜古南里12号楼",
+    "contact_name": "李雪贞",
+    "contact_phone": "PHONE",
+}
+LUA = """
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/json"
+wrk.headers["Authorization"] = "Token %(key)s"
+local template = [[%(body)s]]
+math.randomseed(%(seed)d)
+request = function()
+  -- residents from a pool of 1,000 mobile numbers: most are known after the first seconds
+  local phone = string.format("138%%08d", math.random(0, 999))
+  return wrk.format(nil, nil, nil, (template:gsub("PHONE", phone)))
+end
+"""
+
+
+def prepare_database(server: str, name: str) -> str:
+    url = urlunsplit(urlsplit(server)._replace(path=f"/{name}"))
+    with psycopg.connect(server, autocommit=True) as conn:
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+        if not exists:
+            conn.execute(f'CREATE DATABASE "{name}"')
+    env = {**os.environ, "DATABASE_URL": url}
+    manage = [sys.executable, str(ROOT / "manage.py")]
+    subprocess.run([*manage, "migrate", "-v0"], env=env, check=True)
+    subprocess.run([*manage, "load_demo_city", "--if-empty", "--quiet-logins"], env=env, check=True)
+    return url
+
+
+def client_key(url: str) -> str:
+    code = (
+        "from clients.models import ApiClient;"
+        "from clients.services import api_client_create, api_client_rotate_key;"
+        "c = ApiClient.objects.filter(name='benchmark').first();"
+        "key = api_client_rotate_key(client=c) if c else "
+        "api_client_create(name='benchmark', rate_limit='1000000/min')[1];"
+        "print(key)"
+    )
+    env = {**os.environ, "DATABASE_URL": url}
+    out = subprocess.run(
+        [sys.executable, str(ROOT / "manage.py"), "shell", "-c", code],
+        env=env, check=True, capture_output=True, text=True,
+    )  # fmt: skip
+    return out.stdout.strip().splitlines()[-1]
+
+
+def start_server(url: str) -> subprocess.Popen:
+    env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "bench.api.settings"}
+    gunicorn = Path(sys.executable).with_name("gunicorn")
+    server = subprocess.Popen(
+        [str(gunicorn), "portal.wsgi", "--workers", "2", "--bind", f"127.0.0.1:{PORT}",
+         "--log-level", "warning", "--chdir", str(ROOT)],
+        env=env,
+    )  # fmt: skip
+    for _ in range(100):
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{PORT}/bench/trivial/", timeout=1)
+            return server
+        except OSError:
+            time.sleep(0.2)
+    server.terminate()
+    raise SystemExit("gunicorn did not start")
+
+
+def parse_wrk(output: str) -> dict:
+    def latency(pct):
+        match = re.search(rf"^\s*{pct}%\s+([\d.]+)(us|ms|s)\s*$", output, re.M)
+        value, unit = float(match.group(1)), match.group(2)
+        return value * {"us": 0.001, "ms": 1, "s": 1000}[unit]
+
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    socket_errors = re.search(r"Socket errors: (.*)", output)
+    return {
+        "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)),
+        "p50": latency(50),
+        "p99": latency(99),
+        "requests": int(re.search(r"(\d+) requests in", output).group(1)),
+        "errors": int(errors.group(1)) if errors else 0,
+        "socket_errors": socket_errors.group(1) if socket_errors else "",
+    }
+
+
+def run_wrk(path: str, seconds: int, connections: int, script: str | None) -> dict:
+    command = ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--latency"]
+    if script:
+        command += ["-s", script]
+    output = subprocess.run(
+        [*command, f"http://127.0.0.1:{PORT}{path}"], check=True, capture_output=True, text=True
+    ).stdout
+    return parse_wrk(output)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--database", default="portal_api_bench")
+    parser.add_argument("--seconds", type=int, default=20)
+    parser.add_argument("--connections", type=int, default=4)
+    parser.add_argument("--record", action="store_true", help="append to bench/RESULTS.md")
+    args = parser.parse_args()
+    server_url = os.environ.get("DATABASE_URL", "")
+    if not server_url.startswith("postgres"):
+        print("Set DATABASE_URL to a PostgreSQL server (postgres://user@host:port/db).")
+        return 2
+    if not shutil.which("wrk"):
+        print("This benchmark needs wrk: apt-get install -y wrk")
+        return 2
+    url = prepare_database(server_url, args.database)
+    key = client_key(url)
+    with tempfile.TemporaryDirectory() as tmp:
+        scripts = {}
+        for name in ("insert", "full"):
+            scripts[name] = Path(tmp) / f"{name}.lua"
+            scripts[name].write_text(
+                LUA % {"key": key, "body": json.dumps(BODY, ensure_ascii=False), "seed": 1}
+            )
+        server = start_server(url)
+        try:
+            plan = [
+                ("(a) trivial JSON view", "/bench/trivial/", None),
+                ("(b) minimal durable insert", "/bench/insert/", str(scripts["insert"])),
+                ("(c) POST /api/v1/tickets/", "/api/v1/tickets/", str(scripts["full"])),
+            ]
+            results = {}
+            for label, path, script in plan:
+                run_wrk(path, 3, args.connections, script)  # warm up
+                results[label] = run_wrk(path, args.seconds, args.connections, script)
+        finally:
+            server.send_signal(signal.SIGTERM)
+            server.wait(timeout=30)
+    table = report(results, args)
+    print(table)
+    if args.record:
+        with (ROOT / "bench" / "RESULTS.md").open("a") as out:
+            out.write(table)
+    return 0 if all(r["errors"] == 0 for r in results.values()) else 1
+
+
+def report(results: dict, args) -> str:
+    a, b, c = results.values()
+    lines = [
+        "",
+        f"### Run of {datetime.date.today():%Y-%m-%d}: wrk, 1 thread, {args.connections} "
+        f"connections, {args.seconds} s per endpoint after a 3 s warm-up",
+        "",
+        "| endpoint | requests/s | p50 | p99 | requests | non-2xx |",
+        "| --- | --- | --- | --- | --- | --- |",
+    ]
+    for label, r in results.items():
+        lines.append(
+            f"| {label} | {r['rps']:,.0f} | {r['p50']:.2f} ms | {r['p99']:.2f} ms "
+            f"| {r['requests']:,} | {r['errors']} |"
+        )
+    lines += [
+        "",
+        f"Ratios: (c)/(b) = {c['rps'] / b['rps']:.0%} (target ≥ 50%); "
+        f"(c)/(a) = {c['rps'] / a['rps']:.0%}; (b)/(a) = {b['rps'] / a['rps']:.0%}.",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,20 @@
+"""Small shared output shapes: a reference to a category, region or unit by code and name."""
+
+from rest_framework import serializers
+
+
+class RefSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+
+
+class CodeField(serializers.SlugRelatedField):
+    """An object given by its `code` (never by database id)."""
+
+    def __init__(self, queryset, **kwargs):
+        super().__init__(slug_field="code", queryset=queryset, **kwargs)
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str) or "\x00" in data:  # PostgreSQL text cannot hold NUL
+            self.fail("invalid")
+        return super().to_internal_value(data)

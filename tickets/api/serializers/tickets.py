@@ -1,0 +1,200 @@
+"""Tickets: create (input), list item and detail (outputs)."""
+
+from django.conf import settings
+from django.db.models import Exists, OuterRef
+from django.utils import timezone
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from departments.models import Region
+from tickets.models import Category, CategoryAttribute, Channel, Kind, Outcome
+from tickets.workflow import Status
+
+from .common import CodeField, RefSerializer
+
+
+class AttributeAnswerField(serializers.Field):
+    """One answer: a string, or a list of strings for a multi-value question."""
+
+    default_error_messages = {"invalid": "Give a string or a list of strings."}
+
+    def to_internal_value(self, data):
+        if isinstance(data, str | int | float) and not isinstance(data, bool):
+            data = str(data)
+            values = [data]
+        elif isinstance(data, list) and all(isinstance(v, str) for v in data):
+            values = data
+        else:
+            self.fail("invalid")
+        if any("\x00" in v for v in values):  # PostgreSQL text cannot hold NUL
+            self.fail("invalid")
+        return data
+
+    def to_representation(self, value):
+        return value
+
+
+extend_schema_field(
+    {"oneOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}]}
+)(AttributeAnswerField)
+
+
+class TicketCreateInputSerializer(serializers.Serializer):
+    """A new demand. Status, number, deadlines and assignments are never taken from the client."""
+
+    kind = serializers.ChoiceField(choices=Kind.choices)
+    # The related rows the ticket service reads next (urgency, the region's ancestors) come
+    # with the lookup, so creating a ticket does not fetch them one by one.
+    category = CodeField(
+        queryset=Category.objects.select_related("urgency").annotate(
+            has_questions=Exists(CategoryAttribute.objects.filter(category=OuterRef("pk")))
+        ),
+        help_text="a leaf category's code",
+    )
+    region = CodeField(
+        queryset=Region.objects.select_related("parent__parent__parent"),
+        help_text="the finest region code known (district or finer)",
+    )
+    description = serializers.CharField(max_length=settings.PORTAL_TICKET_DESCRIPTION_MAX)
+    address = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    latitude = serializers.DecimalField(
+        max_digits=9, decimal_places=6, required=False, allow_null=True, default=None,
+        min_value=-90, max_value=90,
+    )  # fmt: skip
+    longitude = serializers.DecimalField(
+        max_digits=9, decimal_places=6, required=False, allow_null=True, default=None,
+        min_value=-180, max_value=180,
+    )  # fmt: skip
+    anonymous = serializers.BooleanField(required=False, default=False)
+    confidential = serializers.BooleanField(required=False, default=False)
+    contact_name = serializers.CharField(
+        max_length=50, required=False, allow_blank=True, default=""
+    )
+    contact_phone = serializers.CharField(
+        max_length=20, required=False, allow_blank=True, default=""
+    )
+    contact_email = serializers.CharField(
+        max_length=254, required=False, allow_blank=True, default=""
+    )
+    attributes = serializers.DictField(
+        child=AttributeAnswerField(), required=False, default=dict,
+        help_text="answers to the category's questions, keyed by question code",
+    )  # fmt: skip
+
+
+class TicketListOutputSerializer(serializers.Serializer):
+    number = serializers.CharField()
+    status = serializers.ChoiceField(choices=Status.choices)
+    channel = serializers.ChoiceField(choices=Channel.choices)
+    kind = serializers.ChoiceField(choices=Kind.choices)
+    category = RefSerializer()
+    region = RefSerializer()
+    lead_unit = RefSerializer(allow_null=True)
+    address = serializers.CharField()
+    contact_name = serializers.SerializerMethodField(help_text="masked")
+    supervised = serializers.BooleanField()
+    round = serializers.IntegerField()
+    outcome = serializers.ChoiceField(choices=[("", "—"), *Outcome.choices])
+    submitted_at = serializers.DateTimeField()
+    updated_at = serializers.DateTimeField()
+    due_at = serializers.DateTimeField(allow_null=True)
+    overdue = serializers.SerializerMethodField()
+
+    def get_contact_name(self, ticket) -> str:
+        from ..scope import list_contact_name
+
+        return list_contact_name(ticket)
+
+    def get_overdue(self, ticket) -> bool:
+        return ticket.due_at is not None and ticket.due_at < self.context.get("now", timezone.now())
+
+
+class AttachmentOutputSerializer(serializers.Serializer):
+    url = serializers.SerializerMethodField()
+    content_type = serializers.CharField()
+    width = serializers.IntegerField(allow_null=True)
+    height = serializers.IntegerField(allow_null=True)
+    created_at = serializers.DateTimeField()
+
+    def get_url(self, attachment) -> str:
+        request = self.context.get("request")
+        url = attachment.file.url
+        return request.build_absolute_uri(url) if request else url
+
+
+class TicketDetailOutputSerializer(TicketListOutputSerializer):
+    description = serializers.CharField()
+    district = RefSerializer()
+    street = RefSerializer(allow_null=True)
+    community = RefSerializer(allow_null=True)
+    latitude = serializers.DecimalField(max_digits=9, decimal_places=6, allow_null=True)
+    longitude = serializers.DecimalField(max_digits=9, decimal_places=6, allow_null=True)
+    urgency = serializers.CharField(source="urgency.code")
+    anonymous = serializers.BooleanField()
+    confidential = serializers.BooleanField()
+    contact_name = serializers.SerializerMethodField()
+    contact_phone = serializers.SerializerMethodField()
+    contact_email = serializers.SerializerMethodField()
+    contact_masked = serializers.SerializerMethodField()
+    attributes = serializers.DictField(child=AttributeAnswerField())
+    reply_text = serializers.CharField()
+    referred_to = serializers.CharField()
+    duplicate_of = serializers.CharField(source="duplicate_of.number", allow_null=True)
+    accept_due_at = serializers.DateTimeField(allow_null=True)
+    dispatch_due_at = serializers.DateTimeField(allow_null=True)
+    response_due_at = serializers.DateTimeField(allow_null=True)
+    reply_due_at = serializers.DateTimeField(allow_null=True)
+    callback_due_at = serializers.DateTimeField(allow_null=True)
+    accepted_at = serializers.DateTimeField(allow_null=True)
+    dispatched_at = serializers.DateTimeField(allow_null=True)
+    contacted_at = serializers.DateTimeField(allow_null=True)
+    replied_at = serializers.DateTimeField(allow_null=True)
+    closed_at = serializers.DateTimeField(allow_null=True)
+    reopen_requested_at = serializers.DateTimeField(allow_null=True)
+    attachments = serializers.SerializerMethodField()
+    actions = serializers.SerializerMethodField(
+        help_text="workflow actions the caller may take now (endpoint names)"
+    )
+
+    def _contact(self, ticket):
+        return self.context["contact"]
+
+    def get_contact_name(self, ticket) -> str:
+        return self._contact(ticket).name
+
+    def get_contact_phone(self, ticket) -> str:
+        return self._contact(ticket).phone
+
+    def get_contact_email(self, ticket) -> str:
+        return self._contact(ticket).email
+
+    def get_contact_masked(self, ticket) -> bool:
+        return not self._contact(ticket).full
+
+    @extend_schema_field(AttachmentOutputSerializer(many=True))
+    def get_attachments(self, ticket):
+        # A client sees what the resident sees; staff see every photo.
+        shown = [a for a in ticket.attachments.all() if a.public or not self.context.get("client")]
+        return AttachmentOutputSerializer(shown, many=True, context=self.context).data
+
+    def get_actions(self, ticket) -> list[str]:
+        return self.context.get("actions", [])
+
+
+class TicketCreatedOutputSerializer(serializers.Serializer):
+    """What the creator needs back: the number, the resident's access code (shown only here),
+    where the ticket stands and where to read it."""
+
+    number = serializers.CharField()
+    access_code = serializers.CharField(
+        help_text="the resident's secret for tracking the ticket; shown only in this response"
+    )
+    status = serializers.ChoiceField(choices=Status.choices)
+    channel = serializers.ChoiceField(choices=Channel.choices)
+    submitted_at = serializers.DateTimeField()
+    accept_due_at = serializers.DateTimeField(allow_null=True)
+    attributes = serializers.DictField(child=AttributeAnswerField())
+    url = serializers.SerializerMethodField(help_text="the ticket's detail in this API")
+
+    def get_url(self, ticket) -> str:
+        return self.context["request"].build_absolute_uri(f"/api/v1/tickets/{ticket.number}/")

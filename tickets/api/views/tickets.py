@@ -1,0 +1,151 @@
+"""Tickets: list (filtered, ordered, cursor-paginated), create, retrieve, trajectory."""
+
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.utils import extend_schema
+from rest_framework import status
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.filters import OrderingFilter
+from rest_framework.generics import GenericAPIView
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from clients.services import submission_record
+from tickets import selectors, services
+from tickets.models import Channel, Ticket
+from tickets.workflow import Action
+
+from ..actions import available_actions
+from ..filters import TicketFilter
+from ..pagination import TicketCursorPagination
+from ..scope import client_of, contact_for, sees_internal_trajectory, tickets_for
+from ..serializers.reference import EventOutputSerializer
+from ..serializers.tickets import (
+    TicketCreatedOutputSerializer,
+    TicketCreateInputSerializer,
+    TicketDetailOutputSerializer,
+    TicketListOutputSerializer,
+)
+
+DETAIL_RELATED = [
+    "category",
+    "region",
+    "district",
+    "street",
+    "community",
+    "lead_unit",
+    "urgency",
+    "duplicate_of",
+]
+
+
+def scoped_ticket(request, number: str) -> Ticket:
+    """The ticket with `number` if the caller may see it, else 404."""
+    if "\x00" in number:  # no ticket number has one, and PostgreSQL refuses it in a query
+        raise Http404
+    return get_object_or_404(
+        tickets_for(request).select_related(*DETAIL_RELATED).prefetch_related("attachments"),
+        number=number,
+    )
+
+
+def detail_data(request, ticket: Ticket) -> dict:
+    context = {
+        "request": request,
+        "client": client_of(request),
+        "now": timezone.now(),
+        "contact": contact_for(request, ticket),
+        "actions": available_actions(request, ticket),
+    }
+    return TicketDetailOutputSerializer(ticket, context=context).data
+
+
+class TicketListCreateView(GenericAPIView):
+    filter_backends = [DjangoFilterBackend, OrderingFilter]
+    filterset_class = TicketFilter
+    ordering_fields = ["submitted_at", "updated_at"]
+    pagination_class = TicketCursorPagination
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
+    serializer_class = TicketListOutputSerializer  # for the schema's list operation
+
+    def get_queryset(self):
+        return tickets_for(self.request).select_related("category", "region", "lead_unit")
+
+    @extend_schema(
+        operation_id="tickets_list",
+        summary="Tickets the caller may see",
+        responses=TicketListOutputSerializer(many=True),
+        tags=["tickets"],
+    )
+    def get(self, request):
+        queryset = self.filter_queryset(self.get_queryset())
+        page = self.paginate_queryset(queryset)
+        context = {"request": request, "now": timezone.now()}
+        data = TicketListOutputSerializer(page, many=True, context=context).data
+        return self.get_paginated_response(data)
+
+    @extend_schema(
+        operation_id="tickets_create",
+        summary="Submit a new demand (status submitted, channel api)",
+        request={
+            "application/json": TicketCreateInputSerializer,
+            "multipart/form-data": TicketCreateInputSerializer,
+        },
+        responses={201: TicketCreatedOutputSerializer},
+        tags=["tickets"],
+    )
+    def post(self, request):
+        client = client_of(request)
+        if client is not None and not client.may(Action.SUBMIT):
+            raise PermissionDenied(_("This API client may not submit tickets."))
+        serializer = TicketCreateInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        attributes = data.pop("attributes")
+        after_create = None
+        if client is not None:
+
+            def after_create(ticket):
+                submission_record(ticket=ticket, client=client, channel=Channel.API)
+
+        photos = request.FILES.getlist("photos")
+        ticket = services.ticket_submit(
+            actor=request.user,
+            channel=Channel.API,
+            photos=photos,
+            attributes=attributes,
+            after_create=after_create,
+            **data,
+        )
+        body = TicketCreatedOutputSerializer(ticket, context={"request": request}).data
+        return Response(body, status=status.HTTP_201_CREATED, headers={"Location": body["url"]})
+
+
+class TicketDetailView(APIView):
+    @extend_schema(
+        operation_id="tickets_retrieve",
+        summary="One ticket, with the resident's details as far as the caller may see them",
+        responses=TicketDetailOutputSerializer,
+        tags=["tickets"],
+    )
+    def get(self, request, number):
+        return Response(detail_data(request, scoped_ticket(request, number)))
+
+
+class TicketTrajectoryView(APIView):
+    @extend_schema(
+        operation_id="tickets_trajectory",
+        summary="The ticket's trajectory (public events only for a client's own submission)",
+        responses=EventOutputSerializer(many=True),
+        tags=["tickets"],
+    )
+    def get(self, request, number):
+        ticket = scoped_ticket(request, number)
+        internal = sees_internal_trajectory(request, ticket)
+        events = selectors.trajectory(ticket, public_only=not internal)
+        data = EventOutputSerializer(events, many=True, context={"internal": internal}).data
+        return Response(data)

@@ -1,0 +1,195 @@
+"""GeoReport v2 documents built from our models, and the POST request's input.
+
+Field names, types and order follow the spec (GeoReport/v2 in open311/open311.github.io):
+`service_code` and `service_request_id` are strings (a category code and a ticket number);
+every datetime is W3C/ISO 8601 with its offset (Beijing time, +08:00). Requests are public
+open data, so they are de-identified (DESIGN.md §7): no resident details, the address only to
+the community, no coordinates, and mobile numbers inside descriptions masked.
+"""
+
+import re
+
+from django.conf import settings
+from rest_framework import serializers
+
+from tickets.privacy import mask_phone
+from tickets.sla import SHANGHAI
+from tickets.workflow import Action, Status
+
+SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
+_MOBILE_IN_TEXT = re.compile(r"(?<!\d)(?:\+?86[\s-]?)?1[3-9]\d[\s-]?\d{4}[\s-]?\d{4}(?!\d)")
+
+
+def w3c(moment) -> str | None:
+    return moment.astimezone(SHANGHAI).isoformat(timespec="seconds") if moment else None
+
+
+def deidentify(text: str) -> str:
+    return _MOBILE_IN_TEXT.sub(lambda m: mask_phone(re.sub(r"\D", "", m.group())[-11:]), text)
+
+
+def service_item(category) -> dict:
+    parent = category.parent
+    group = parent.parent if parent is not None and parent.parent_id else parent
+    return {
+        "service_code": category.code,
+        "service_name": category.name,
+        "description": category.description,
+        "metadata": bool(category.has_questions),
+        "type": "realtime",
+        "keywords": parent.name if parent is not None else "",
+        "group": group.name if group is not None else "",
+    }
+
+
+def service_definition(category, questions) -> dict:
+    return {
+        "service_code": category.code,
+        "attributes": [
+            {
+                "variable": q.variable,
+                "code": q.code,
+                "datatype": q.datatype,
+                "required": q.required,
+                "datatype_description": q.datatype_description or None,
+                "order": position,
+                "description": q.description,
+                "values": [
+                    {"key": str(v.get("key", "")), "name": str(v.get("name", ""))}
+                    for v in q.values or []
+                ],
+            }
+            for position, q in enumerate(questions, start=1)
+        ],
+    }
+
+
+def _place(ticket) -> tuple[str, str]:
+    """The address no finer than the community, and that region's code."""
+    parts = [r for r in (ticket.district, ticket.street, ticket.community) if r is not None]
+    return "".join(r.name for r in parts), parts[-1].code
+
+
+def _status_notes(ticket) -> str | None:
+    """The latest public event's note, else what that event was (e.g. "dispatch")."""
+    if ticket.latest_note:
+        return deidentify(ticket.latest_note)
+    return str(Action(ticket.latest_action).label) if ticket.latest_action else None
+
+
+def request_item(ticket, *, request, extensions: bool) -> dict:
+    closed = ticket.status == Status.CLOSED
+    address, address_id = _place(ticket)
+    media = ticket.client_media_url or ""
+    photos = [request.build_absolute_uri(a.file.url) for a in ticket.public_attachments]
+    item = {
+        "service_request_id": ticket.number,
+        "status": "closed" if closed else "open",
+        "status_notes": _status_notes(ticket),
+        "service_name": ticket.category.name,
+        "service_code": ticket.category.code,
+        "description": deidentify(ticket.description) or None,
+        "agency_responsible": ticket.lead_unit.name if ticket.lead_unit_id else None,
+        "service_notice": None,
+        "requested_datetime": w3c(ticket.submitted_at),
+        "updated_datetime": w3c(
+            ticket.closed_at if closed and ticket.closed_at else ticket.updated_at
+        ),
+        "expected_datetime": w3c(ticket.reply_due_at),
+        "address": address,
+        "address_id": address_id,
+        "zipcode": None,
+        "lat": None,
+        "long": None,
+        "media_url": media or (photos[0] if photos else None),
+    }
+    if extensions:
+        item["notes"] = [
+            {
+                "datetime": w3c(event.created_at),
+                "description": deidentify(event.note) or event.get_action_display(),
+                "type": event.action,
+            }
+            for event in ticket.public_events
+        ]
+        item["media_urls"] = ([media] if media else []) + photos
+    return item
+
+
+def discovery(request) -> dict:
+    changeset = settings.OPEN311_CHANGESET
+    return {
+        "changeset": changeset,
+        "contact": settings.OPEN311_CONTACT,
+        "key_service": settings.OPEN311_KEY_SERVICE,
+        "endpoints": [
+            {
+                "specification": SPECIFICATION,
+                "url": request.build_absolute_uri("/open311/v2"),
+                "changeset": changeset,
+                "type": "production",
+                "formats": ["text/xml", "application/json"],
+            }
+        ],
+    }
+
+
+class RequestCreateInputSerializer(serializers.Serializer):
+    """POST Service Request's arguments (besides `attribute[...]` and `media`).
+
+    Lengths and types only; the domain checks are the ticket services'.
+    """
+
+    jurisdiction_id = serializers.CharField(required=False, allow_blank=True)
+    service_code = serializers.CharField(required=False, allow_blank=True, max_length=60)
+    lat = serializers.DecimalField(
+        max_digits=12, decimal_places=9, required=False, allow_null=True,
+        min_value=-90, max_value=90,
+    )  # fmt: skip
+    long = serializers.DecimalField(
+        max_digits=13, decimal_places=9, required=False, allow_null=True,
+        min_value=-180, max_value=180,
+    )  # fmt: skip
+    address_string = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    address_id = serializers.CharField(required=False, allow_blank=True, max_length=12)
+    email = serializers.CharField(required=False, allow_blank=True, max_length=254)
+    device_id = serializers.CharField(required=False, allow_blank=True, max_length=100)
+    account_id = serializers.CharField(required=False, allow_blank=True, max_length=100)
+    first_name = serializers.CharField(required=False, allow_blank=True, max_length=50)
+    last_name = serializers.CharField(required=False, allow_blank=True, max_length=50)
+    phone = serializers.CharField(required=False, allow_blank=True, max_length=20)
+    description = serializers.CharField(
+        required=False, allow_blank=True, max_length=settings.PORTAL_TICKET_DESCRIPTION_MAX
+    )
+    media_url = serializers.URLField(required=False, allow_blank=True, max_length=500)
+
+    def to_internal_value(self, data):
+        # "Optional" arguments sent empty mean the same as not sent (spec, Definitions).
+        if hasattr(data, "dict"):
+            data = {k: v for k, v in data.dict().items() if not k.startswith("attribute[")}
+        return super().to_internal_value({k: v for k, v in data.items() if v not in ("", None)})
+
+
+def attribute_answers(data) -> dict:
+    """`attribute[code]=v` and `attribute[code][]=v1&attribute[code][]=v2` → {code: v | [v…]}."""
+    answers: dict = {}
+    for key in data:
+        if not key.startswith("attribute[") or "]" not in key:
+            continue
+        code, _sep, rest = key[len("attribute[") :].partition("]")
+        values = data.getlist(key) if hasattr(data, "getlist") else [data[key]]
+        if rest == "[]":
+            answers.setdefault(code, [])
+            if isinstance(answers[code], list):
+                answers[code].extend(values)
+        else:
+            answers[code] = values[-1] if len(values) == 1 else list(values)
+    return answers
+
+
+def contact_name(first: str, last: str) -> str:
+    """Family name first for Chinese names (李雪贞), given name first otherwise."""
+    first, last = (first or "").strip(), (last or "").strip()
+    if (first + last).isascii():
+        return " ".join(p for p in (first, last) if p)
+    return f"{last}{first}"
