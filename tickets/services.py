@@ -49,6 +49,7 @@ from .validation import (
 from .workflow import Action, Status
 
 MINUTE = timedelta(minutes=1)
+RELATIONS = [f.name for f in Ticket._meta.concrete_fields if f.is_relation]
 
 # ---------------------------------------------------------------------------------------------
 # Helpers
@@ -238,7 +239,9 @@ def _create(
             citizen.save(update_fields=["name"])
         ticket.citizen = citizen
     ticket.due_at = ticket.running_deadline()
-    ticket.full_clean(validate_unique=False, validate_constraints=False)
+    # Field checks only: the related rows were just loaded, so re-querying each foreign key (as
+    # full_clean would) only costs round trips; the database constraints stay the last word.
+    ticket.full_clean(exclude=RELATIONS, validate_unique=False, validate_constraints=False)
     ticket.save()
     for image in images:
         Attachment.objects.create(

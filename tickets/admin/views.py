@@ -16,12 +16,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from departments.models import Department, Region
-from portal.models import ContactReveal
 
 from .. import permissions, selectors, services
+from ..contact import contact_for
 from ..exceptions import TicketError
 from ..models import Category, Extension, Ticket, UrgencyClass
-from ..privacy import mask_name, mask_phone
 from ..validation import normalize_mobile
 from ..workflow import Action
 from .forms import ACTION_FORMS
@@ -51,22 +50,10 @@ def _context(ma, request, ticket, **extra):
             )
             for a in actions
         ],
-        "contact": _contact(ticket, revealed=extra.pop("revealed", (False, False))),
+        "contact": contact_for(request.user, ticket, reveal=extra.pop("reveal", False)),
         "may_reveal": may_phone or may_name,
         "deadlines": _deadlines(ticket),
         **extra,
-    }
-
-
-def _contact(ticket, *, revealed):
-    if ticket.anonymous:
-        return {"anonymous": True}
-    show_phone, show_name = revealed
-    return {
-        "name": ticket.contact_name if show_name else mask_name(ticket.contact_name),
-        "phone": ticket.contact_phone if show_phone else mask_phone(ticket.contact_phone),
-        "revealed": show_phone or show_name,
-        "confidential": ticket.confidential,
     }
 
 
@@ -100,13 +87,13 @@ def _load(ma, request, object_id) -> Ticket:
     return ticket
 
 
-def ticket_page(ma, request, object_id, *, revealed=(False, False)):
+def ticket_page(ma, request, object_id, *, reveal=False):
     ticket = _load(ma, request, object_id)
     context = _context(
         ma,
         request,
         ticket,
-        revealed=revealed,
+        reveal=reveal,
         events=list(ticket.events.select_related("unit").order_by("-created_at", "-pk")),
         attachments=list(ticket.attachments.all()),
         extensions=list(ticket.extensions.order_by("-requested_at")),
@@ -218,10 +205,7 @@ def reveal_view(ma):
         may_phone, may_name = permissions.contact_visibility(request.user, ticket)
         if not (may_phone or may_name):
             raise PermissionDenied
-        ContactReveal.objects.create(
-            user=request.user, ticket=ticket, phone=may_phone, name=may_name
-        )
-        return ticket_page(ma, request, object_id, revealed=(may_phone, may_name))
+        return ticket_page(ma, request, object_id, reveal=True)  # contact_for logs it
 
     return view
 

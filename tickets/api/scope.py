@@ -6,25 +6,20 @@ Scope (every list and every object lookup starts here):
   through the same `ticket_list_for` (none unless a unit membership was granted in the admin).
 Out-of-scope tickets are 404, never 403, so their existence is not disclosed.
 
-Personal data (DESIGN.md §7): lists always show the resident masked. One ticket's detail shows
-the full name and number to the hotline centre, to the lead unit's staff (not the name when the
-resident asked for confidentiality) and to the API client that submitted it (it sent them);
-anyone else gets them masked, and a confidential name is hidden from everyone but the hotline.
-Every full disclosure is logged on `portal.audit` (who, when, which ticket).
+Personal data (DESIGN.md §7, `tickets.contact`): lists always show the resident masked. One
+ticket's detail reveals the name and number to the hotline centre and the lead unit's staff
+(not a confidential name), logging each reveal in `portal.ContactReveal`, and shows them to the
+API client that submitted the ticket; anyone else gets them masked.
 """
-
-import logging
-from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef, QuerySet
 
 from clients.models import ApiClient, Submission
-from tickets import permissions
+from tickets import contact, permissions
+from tickets.contact import Contact
 from tickets.models import Ticket
-from tickets.privacy import mask_name, mask_phone
+from tickets.privacy import mask_name
 from tickets.selectors import ticket_list_for
-
-audit = logging.getLogger("portal.audit")
 
 
 def client_of(request) -> ApiClient | None:
@@ -42,44 +37,12 @@ def tickets_for(request) -> QuerySet[Ticket]:
     return own if not permissions.roles_of(request.user) else staff_scope | own
 
 
-def is_hotline(user) -> bool:
-    return bool(user.is_superuser or permissions.hotline_roles(user))
-
-
-@dataclass(frozen=True)
-class Contact:
-    name: str
-    phone: str
-    email: str
-    full: bool  # True when shown unmasked (and logged)
-
-
 def contact_for(request, ticket: Ticket) -> Contact:
-    """The resident's contact details as this caller may see them on the ticket's detail."""
-    user, client = request.user, client_of(request)
-    own_submission = client is not None and ticket.submitted_by_id == client.user_id
-    hotline = not own_submission and client is None and is_hotline(user)
-    lead_staff = (
-        not (own_submission or hotline)
-        and ticket.lead_unit_id is not None
-        and ticket.lead_unit_id in permissions.unit_ids(user)
-    )
-    full = own_submission or hotline or lead_staff
-    if ticket.confidential and not (hotline or own_submission):
-        name = ""
-    else:
-        name = ticket.contact_name if full else mask_name(ticket.contact_name)
-    if full:
-        contact = Contact(name, ticket.contact_phone, ticket.contact_email, True)
-        if ticket.contact_phone and not own_submission:
-            audit.info(
-                "contact disclosed: ticket=%s user=%s client=%s",
-                ticket.number,
-                user.get_username(),
-                client.name if client else "",
-            )
-        return contact
-    return Contact(name, mask_phone(ticket.contact_phone), "", False)
+    """The resident's contact details on the ticket's detail: revealed (and logged) to whoever
+    may see them, in full to the client that submitted the ticket."""
+    client = client_of(request)
+    own = client is not None and ticket.submitted_by_id == client.user_id
+    return contact.contact_for(request.user, ticket, reveal=True, own_submission=own)
 
 
 def list_contact_name(ticket: Ticket) -> str:

@@ -169,7 +169,7 @@ class TicketDetailOutputSerializer(TicketListOutputSerializer):
         return self._contact(ticket).email
 
     def get_contact_masked(self, ticket) -> bool:
-        return not self._contact(ticket).full
+        return not self._contact(ticket).revealed
 
     @extend_schema_field(AttachmentOutputSerializer(many=True))
     def get_attachments(self, ticket):
