@@ -101,28 +101,65 @@ def month_start(now=None):
     return local.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
 
 
+# -- counts over a scoped ticket queryset (the dashboard and /api/v1/stats/) -----------------
+
+
+def open_by_status(tickets: QuerySet) -> dict[str, int]:
+    """Open tickets per status (one GROUP BY over the open-tickets index)."""
+    rows = tickets.exclude(status=Status.CLOSED).values_list("status").annotate(n=Count("pk"))
+    return dict(rows.order_by("status"))
+
+
+def overdue_by_unit(tickets: QuerySet, *, now=None, limit: int = 10) -> list[dict]:
+    """Open tickets past their running deadline per lead unit, most first (unit None: not yet
+    dispatched)."""
+    rows = (
+        tickets.exclude(status=Status.CLOSED)
+        .filter(due_at__lt=now or timezone.now())
+        .values("lead_unit__code", "lead_unit__name")
+        .annotate(count=Count("pk"))
+        .order_by("-count", "lead_unit__code")[:limit]
+    )
+    return [
+        {
+            "unit": (
+                {"code": row["lead_unit__code"], "name": row["lead_unit__name"]}
+                if row["lead_unit__code"]
+                else None
+            ),
+            "count": row["count"],
+        }
+        for row in rows
+    ]
+
+
+def intake_by_day(tickets: QuerySet, *, days: int, by: str | None = None, now=None) -> list[dict]:
+    """Tickets submitted per Beijing day (and per `by`, e.g. channel) over the last `days` days,
+    today included: [{"date", by?, "count"}] in order."""
+    today = timezone.localtime(now or timezone.now()).replace(
+        hour=0, minute=0, second=0, microsecond=0
+    )
+    since = today - timedelta(days=days - 1)
+    groups = ["date", by] if by else ["date"]
+    return list(
+        tickets.filter(submitted_at__gte=since)
+        .annotate(date=TruncDate("submitted_at"))
+        .values(*groups)
+        .annotate(count=Count("pk"))
+        .order_by(*groups)
+    )
+
+
 def dashboard(tickets: QuerySet, *, now=None) -> dict:
     """The dashboard's figures over `tickets` (already scoped to the user)."""
     now = now or timezone.now()
     today = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
     month = month_start(now)
     open_tickets = tickets.exclude(status=Status.CLOSED)
-    by_status = dict(open_tickets.values_list("status").annotate(n=Count("pk")).order_by("status"))
-    overdue = (
-        open_tickets.filter(due_at__lt=now, lead_unit__isnull=False)
-        .values("lead_unit__name")
-        .annotate(n=Count("pk"))
-        .order_by("-n", "lead_unit__name")[:10]
-    )
-    since = today - timedelta(days=29)
-    per_day = dict(
-        tickets.filter(submitted_at__gte=since)
-        .annotate(day=TruncDate("submitted_at"))
-        .values_list("day")
-        .annotate(n=Count("pk"))
-        .order_by("day")
-    )
-    days = [(since + timedelta(days=i)).date() for i in range(30)]
+    by_status = open_by_status(tickets)
+    per_day = {row["date"]: row["count"] for row in intake_by_day(tickets, days=30, now=now)}
+    days = [(today - timedelta(days=29 - i)).date() for i in range(30)]
+    overdue = overdue_by_unit(tickets, now=now)
     return {
         "intake_today": tickets.filter(submitted_at__gte=today).count(),
         "intake_month": tickets.filter(submitted_at__gte=month).count(),
@@ -130,7 +167,9 @@ def dashboard(tickets: QuerySet, *, now=None) -> dict:
             (status.label, by_status.get(status, 0)) for status in Status if status != Status.CLOSED
         ],
         "overdue_total": open_tickets.filter(due_at__lt=now).count(),
-        "overdue_by_unit": [(row["lead_unit__name"], row["n"]) for row in overdue],
+        "overdue_by_unit": [
+            (row["unit"]["name"], row["count"]) for row in overdue if row["unit"] is not None
+        ],
         "callbacks_waiting": by_status.get(Status.REPLIED, 0),
         "callbacks_overdue": open_tickets.filter(status=Status.REPLIED, due_at__lt=now).count(),
         "intake_by_day": [(day.strftime("%m-%d"), per_day.get(day, 0)) for day in days],

@@ -4,7 +4,8 @@ from drf_spectacular.utils import extend_schema
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from .. import counts
+from tickets import stats
+
 from ..scope import tickets_for
 from ..serializers.stats import (
     IntakeRowOutputSerializer,
@@ -25,8 +26,8 @@ class IntakeStatsView(APIView):
     def get(self, request):
         params = StatsWindowInputSerializer(data=request.query_params)
         params.is_valid(raise_exception=True)
-        rows = counts.intake_by_day_and_channel(
-            tickets_for(request), days=params.validated_data["days"]
+        rows = stats.intake_by_day(
+            tickets_for(request), days=params.validated_data["days"], by="channel"
         )
         return Response(IntakeRowOutputSerializer(rows, many=True).data)
 
@@ -39,7 +40,10 @@ class OpenStatsView(APIView):
         tags=["statistics"],
     )
     def get(self, request):
-        rows = counts.open_by_status(tickets_for(request))
+        rows = [
+            {"status": status, "count": count}
+            for status, count in stats.open_by_status(tickets_for(request)).items()
+        ]
         return Response(OpenRowOutputSerializer(rows, many=True).data)
 
 
@@ -51,5 +55,5 @@ class OverdueStatsView(APIView):
         tags=["statistics"],
     )
     def get(self, request):
-        rows = counts.overdue_by_unit(tickets_for(request))
+        rows = stats.overdue_by_unit(tickets_for(request), limit=20)
         return Response(OverdueRowOutputSerializer(rows, many=True).data)
