@@ -33,22 +33,27 @@ def normalize_mobile(value: str) -> str:
     return raw
 
 
-def _lookup(model, value, errors, field, message):
+def _lookup(queryset, value, errors, field, message):
+    """A row by code (a string; region codes are digits too), else by primary key."""
+    model = queryset.model
     if value is None or value == "":
         errors[field] = [_("This field is required.")]
         return None
     if isinstance(value, model):
         return value
-    lookup = {"code": value} if isinstance(value, str) and not value.isdigit() else {"pk": value}
-    try:
-        return model.objects.get(**lookup)
-    except (model.DoesNotExist, ValueError, TypeError):
+    found = None
+    if isinstance(value, str):
+        found = queryset.filter(code=value).first()
+    if found is None and str(value).isdigit():
+        found = queryset.filter(pk=int(value)).first()
+    if found is None:
         errors[field] = [message]
-        return None
+    return found
 
 
 def clean_category(value, errors, field="category") -> Category | None:
-    category = _lookup(Category, value, errors, field, _("Unknown category."))
+    categories = Category.objects.select_related("urgency")
+    category = _lookup(categories, value, errors, field, _("Unknown category."))
     if category is not None and (not category.is_active or not category.is_leaf):
         errors[field] = [_("Choose a specific (third-level) category.")]
         return None
@@ -56,7 +61,9 @@ def clean_category(value, errors, field="category") -> Category | None:
 
 
 def clean_region(value, errors, field="region") -> Region | None:
-    region = _lookup(Region, value, errors, field, _("Unknown region."))
+    # The whole lineage in one query: the ticket stores its district, street and community.
+    regions = Region.objects.select_related("parent__parent__parent")
+    region = _lookup(regions, value, errors, field, _("Unknown region."))
     if region is not None and region.level < Region.Level.DISTRICT:
         errors[field] = [_("Choose at least the district.")]
         return None

@@ -113,3 +113,9 @@ def test_mobile_normalisation(raw, normalised):
 def test_mobile_rejects(raw):
     with pytest.raises(ValidationError):
         normalize_mobile(raw)
+
+
+def test_region_and_category_by_code(submit, city, category):
+    """Region codes are all digits: a code string is looked up as a code, not as an id."""
+    ticket = submit(region="110105019001", category="housing.property.plate")
+    assert ticket.community == city["shenggunan"] and ticket.category == category
