@@ -62,10 +62,10 @@ class RatesFilter(forms.Form):
 
 class PeriodFilter(forms.Form):
     first = forms.DateField(
-        label=_("from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("from date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     last = forms.DateField(
-        label=_("to"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("to date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     granularity = forms.ChoiceField(
         label=_("per"),
@@ -73,7 +73,7 @@ class PeriodFilter(forms.Form):
         required=False,
     )
     by = forms.ChoiceField(
-        label=_("by"),
+        label=_("group by"),
         choices=[("channel", _("channel")), ("kind", _("kind of demand"))],
         required=False,
     )

@@ -4,11 +4,21 @@ from datetime import datetime, timedelta
 from types import SimpleNamespace
 
 import pytest
+from django.utils import translation
 
 from portal.presenters import deadlines, timeline
 from tickets.sla import SHANGHAI
 
 T0 = datetime(2026, 11, 20, 9, 0, tzinfo=SHANGHAI)
+
+
+@pytest.fixture(autouse=True)
+def in_english():
+    """The wording is checked in English (the msgids); Chinese is the site's default."""
+    with translation.override("en"):
+        yield
+
+
 H = timedelta(hours=1)
 
 

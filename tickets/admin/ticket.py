@@ -63,7 +63,7 @@ class TicketAdmin(admin.ModelAdmin):
         filters.SupervisedFilter,
         filters.ReturnedFilter,
         filters.ReopenRequestedFilter,
-        ("submitted_at", DateRangeFilterBuilder(title=_("submitted"))),
+        ("submitted_at", DateRangeFilterBuilder(title=_("submission date"))),
     ]
     search_fields = ["number"]  # the search itself is `get_search_results`
     search_help_text = _("A ticket number, a mobile number, or words from the description.")
