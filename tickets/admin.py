@@ -207,3 +207,6 @@ class AttachmentAdmin(ScopedTicketChildAdmin):
     list_display = ["ticket", "original_name", "content_type", "size", "created_at"]
     list_select_related = ["ticket"]
     search_fields = ["=ticket__number"]
+
+
+from . import admin_outbox  # noqa: E402, F401  (issue 6: the notification outbox, my reminders)
