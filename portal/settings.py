@@ -166,6 +166,8 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "data_folder_out": str(_broker_dir / "queue"),
         "processed_folder": str(_broker_dir / "processed"),
         "store_processed": False,
+        # Exchange tables (the worker's control channel); kombu's default is ./control.
+        "control_folder": str(_broker_dir / "control"),
     }
 else:
     # Redis redelivers unacknowledged messages after this long; our tasks finish in seconds.
@@ -202,14 +204,24 @@ if not DEBUG:
     CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 
 # --- Reminders and notifications (issue 6; DESIGN.md §5) ---------------------------------------
-# Beat starts the sweeps every PORTAL_SWEEP_SECONDS; each sweep message expires after one interval,
-# so a stopped worker does not come back to a backlog of stale sweeps.
+# Beat starts the sweeps every PORTAL_SWEEP_SECONDS, looking at what came due or changed within
+# PORTAL_SWEEP_LOOKBACK, and every PORTAL_SWEEP_FULL_SECONDS at every open ticket (tickets.sweeps).
+# Each sweep message expires after one interval: a stopped worker does not come back to a backlog.
 PORTAL_SWEEP_SECONDS = float(os.environ.get("PORTAL_SWEEP_SECONDS", "60"))
+PORTAL_SWEEP_LOOKBACK = float(os.environ.get("PORTAL_SWEEP_LOOKBACK_SECONDS", "900"))
+PORTAL_SWEEP_FULL_SECONDS = float(os.environ.get("PORTAL_SWEEP_FULL_SECONDS", "3600"))
 CELERY_BEAT_SCHEDULE = {
     "reminder-sweeps": {
         "task": "tickets.tasks.run_sweeps",
         "schedule": PORTAL_SWEEP_SECONDS,
+        "kwargs": {"recent": True},
         "options": {"expires": PORTAL_SWEEP_SECONDS},
+    },
+    "reminder-sweeps-full": {
+        "task": "tickets.tasks.run_sweeps",
+        "schedule": PORTAL_SWEEP_FULL_SECONDS,
+        "kwargs": {"recent": False},
+        "options": {"expires": PORTAL_SWEEP_FULL_SECONDS},
     },
 }
 # At most this many due items per sweep run (catching up after downtime takes several runs).

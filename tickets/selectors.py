@@ -45,6 +45,13 @@ def trajectory(ticket: Ticket, *, public_only: bool = False):
 # the running deadline, never later than any deadline running in the status), the pending
 # extensions' index, and the outbox's unique keys for "not notified yet". They return
 # (ticket id, lead unit id, deadline) rows.
+#
+# A ticket sweep runs in one of two modes. *Full* (`since` None) looks at every open ticket that
+# may be due. *Recent* (`since` a moment) looks only at tickets whose deadline came into range
+# after `since`, or that changed after it (`updated_at`, indexed), or whose status does not run
+# the deadline as `due_at`; its cost follows what is new, not how many tickets are open or
+# overdue. Beat runs recent sweeps every minute and full ones every hour, which catch whatever a
+# recent sweep cannot see (a sweep outage longer than the look-back, a deadline set in the past).
 
 
 def _not_notified(kind: str, deadline) -> Exists:
@@ -55,6 +62,21 @@ def _not_notified(kind: str, deadline) -> Exists:
     )
 
 
+def _candidates(statuses, running, *, upper, floor=None, changed_since=None) -> Q:
+    """Open tickets in `statuses` with `due_at` at most `upper`; in `running` statuses (where
+    `due_at` is the deadline swept) also after `floor`; with `changed_since` (recent mode), also
+    any of them changed after that moment."""
+    found = Q()
+    for status in statuses:
+        if status in running and floor is not None:
+            found |= Q(status=status, due_at__gt=floor, due_at__lte=upper)
+        else:
+            found |= Q(status=status, due_at__lte=upper)
+    if changed_since is not None:
+        found |= Q(status__in=list(statuses), due_at__lte=upper, updated_at__gt=changed_since)
+    return found
+
+
 def tickets_due_soon(
     *,
     now: datetime,
@@ -63,42 +85,52 @@ def tickets_due_soon(
     horizons: dict[int, datetime],
     kind: str,
     running=frozenset(),
+    floor: datetime | None = None,
+    changed_since: datetime | None = None,
 ) -> QuerySet:
     """Tickets in `statuses` whose `field` deadline is after `now` and no later than their urgency
     class's horizon (`horizons`: class id → latest deadline to warn about now), not yet warned
     under `kind` for that deadline. `running`: statuses in which `field` is the ticket's `due_at`.
+    Recent mode: `floor` is the earliest horizon a look-back ago, `changed_since` the look-back.
     """
-    latest = max(horizons.values())
-    in_status = Q()
-    for status in statuses:
-        if status in running:
-            in_status |= Q(status=status, due_at__gt=now, due_at__lte=latest)
-        else:
-            in_status |= Q(status=status, due_at__lte=latest)
     in_horizon = Q()
     for urgency_id, horizon in horizons.items():
         in_horizon |= Q(urgency_id=urgency_id, **{f"{field}__lte": horizon})
+    candidates = _candidates(
+        statuses,
+        running,
+        upper=max(horizons.values()),
+        floor=max(now, floor) if floor else now,
+        changed_since=changed_since,
+    )
     return (
-        Ticket.objects.filter(in_status, in_horizon, **{f"{field}__gt": now})
+        Ticket.objects.filter(candidates, in_horizon, **{f"{field}__gt": now})
         .filter(_not_notified(kind, OuterRef(field)))
         .order_by()
         .values_list("pk", "lead_unit_id", field)
     )
 
 
-def tickets_overdue(*, now: datetime, statuses, field: str, kind: str) -> QuerySet:
-    """Tickets in `statuses` whose `field` deadline has passed, not yet warned under `kind`."""
+def tickets_overdue(
+    *, now: datetime, statuses, field: str, kind: str, running=frozenset(), since=None
+) -> QuerySet:
+    """Tickets in `statuses` whose `field` deadline has passed, not yet warned under `kind`.
+    Recent mode (`since`): deadlines passed, or tickets changed, after `since`."""
+    candidates = _candidates(statuses, running, upper=now, floor=since, changed_since=since)
     return (
-        Ticket.objects.filter(status__in=list(statuses), due_at__lte=now, **{f"{field}__lte": now})
+        Ticket.objects.filter(candidates, **{f"{field}__lte": now})
         .filter(_not_notified(kind, OuterRef(field)))
         .order_by()
         .values_list("pk", "lead_unit_id", field)
     )
 
 
-def tickets_reply_overdue(*, now: datetime, kind: str, every: timedelta) -> QuerySet:
+def tickets_reply_overdue(
+    *, now: datetime, kind: str, every: timedelta, since: datetime | None = None
+) -> QuerySet:
     """Tickets still without a reply after their reply deadline, not escalated within `every`
-    (for this deadline: an extension starts the count again)."""
+    (for this deadline: an extension starts the count again). Recent mode (`since`) finds the
+    first escalation; the daily repetitions come from the full sweeps."""
     recent = Notification.objects.filter(
         ticket=OuterRef("pk"),
         kind=kind,
@@ -106,12 +138,15 @@ def tickets_reply_overdue(*, now: datetime, kind: str, every: timedelta) -> Quer
         deadline__gt=now - every,
         deadline__gte=OuterRef("reply_due_at"),
     )
+    candidates = _candidates(
+        [Status.DISPATCHED, Status.IN_PROGRESS],
+        {Status.IN_PROGRESS},
+        upper=now,
+        floor=since,
+        changed_since=since,
+    )
     return (
-        Ticket.objects.filter(
-            status__in=[Status.DISPATCHED, Status.IN_PROGRESS],
-            due_at__lte=now,
-            reply_due_at__lte=now,
-        )
+        Ticket.objects.filter(candidates, reply_due_at__lte=now)
         .filter(~Exists(recent))
         .order_by()
         .values_list("pk", "lead_unit_id", "reply_due_at")

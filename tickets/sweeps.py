@@ -1,9 +1,11 @@
 """The reminder sweeps (DESIGN.md §5): what is due now, turned into outbox rows.
 
 Each sweep is one indexed query (`tickets.selectors`) plus, when something is due, one query for
-the recipients and one insert. Beat starts all of them every `PORTAL_SWEEP_SECONDS`
-(`tickets.tasks.run_sweeps`). A sweep may run twice, late, or beside itself on another worker:
-the outbox's unique keys make the second run create nothing.
+the recipients and one insert. Beat starts all of them every `PORTAL_SWEEP_SECONDS` in *recent*
+mode (only what came due or changed within `PORTAL_SWEEP_LOOKBACK`, so the cost follows what is
+new, not the number of open or overdue tickets) and every `PORTAL_SWEEP_FULL_SECONDS` in *full*
+mode (every open ticket; this also repeats the daily escalations). A sweep may run twice, late,
+or beside itself on another worker: the outbox's unique keys make the second run create nothing.
 
 Every clock (accept, dispatch, first contact, reply, callback) warns twice for each deadline:
 - "soon" when the time left reaches (1 − the class's warn share) of the class's limit — by default
@@ -104,17 +106,27 @@ def warning_lead(limit: timedelta, share: Decimal) -> timedelta:
     return MICROSECOND * int((limit // MICROSECOND) * (1 - Decimal(share)))
 
 
-def horizons(clock: Clock, now: datetime) -> dict[int, datetime]:
-    """Per urgency class: the latest deadline that is "soon" at `now` (two small queries)."""
+def horizons(
+    clock: Clock, now: datetime, *, earlier: datetime | None = None
+) -> tuple[dict[int, datetime], datetime | None]:
+    """Per urgency class, the latest deadline that is "soon" at `now`; and the earliest such
+    horizon at `earlier` (for recent mode), else None. Two small queries."""
     classes = list(UrgencyClass.objects.all())
     leads = {uc.pk: warning_lead(getattr(uc, clock.limit), uc.warn_share) for uc in classes}
+    if not classes:
+        return {}, None
+    start = min(now, earlier or now)
     calendar = sla.NATURAL
     if any(uc.working_days for uc in classes):
-        calendar = work_calendar(*sla.days_needed(now, max(leads.values())))
-    return {
-        uc.pk: sla.add(now, leads[uc.pk], working_days=uc.working_days, calendar=calendar)
-        for uc in classes
-    }
+        calendar = work_calendar(*sla.days_needed(start, max(leads.values()) + (now - start)))
+
+    def at(moment):
+        return {
+            uc.pk: sla.add(moment, leads[uc.pk], working_days=uc.working_days, calendar=calendar)
+            for uc in classes
+        }
+
+    return at(now), (min(at(earlier).values()) if earlier else None)
 
 
 @dataclass(frozen=True)
@@ -122,12 +134,14 @@ class Sweep:
     name: str
     kind: Kind
     rule: Rule
-    find: Callable[[datetime], list[Due]]
+    find: Callable[[datetime, datetime | None], list[Due]]  # (now, since): since None = full
 
-    def run(self, now: datetime | None = None) -> int:
-        """Create the notices due at `now`; returns how many rows were created."""
+    def run(self, now: datetime | None = None, *, recent: bool = False) -> int:
+        """Create the notices due at `now`; returns how many rows were created. `recent`: look
+        only at what came due or changed within `PORTAL_SWEEP_LOOKBACK` (see selectors)."""
         now = now or timezone.now()
-        due = self.find(now)
+        since = now - timedelta(seconds=settings.PORTAL_SWEEP_LOOKBACK) if recent else None
+        due = self.find(now, since)
         if not due:
             return 0
         return len(outbox.create(recipients.staff_rows(self.kind, self.rule, due, now)))
@@ -144,8 +158,8 @@ def _dues(rows) -> list[Due]:
 
 
 def _soon(clock: Clock) -> Sweep:
-    def find(now):
-        found = horizons(clock, now)
+    def find(now, since):
+        found, floor = horizons(clock, now, earlier=since)
         if not found:
             return []
         return _dues(
@@ -156,6 +170,8 @@ def _soon(clock: Clock) -> Sweep:
                 horizons=found,
                 kind=clock.soon,
                 running=clock.running,
+                floor=floor,
+                changed_since=since,
             )
         )
 
@@ -163,19 +179,26 @@ def _soon(clock: Clock) -> Sweep:
 
 
 def _at_deadline(clock: Clock) -> Sweep:
-    def find(now):
+    def find(now, since):
         return _dues(
             selectors.tickets_overdue(
-                now=now, statuses=clock.statuses, field=clock.field, kind=clock.due
+                now=now,
+                statuses=clock.statuses,
+                field=clock.field,
+                kind=clock.due,
+                running=clock.running,
+                since=since,
             )
         )
 
     return Sweep(clock.due.value, clock.due, clock.rule, find)
 
 
-def _escalations(now: datetime) -> list[Due]:
+def _escalations(now: datetime, since: datetime | None) -> list[Due]:
     rows = _batch(
-        selectors.tickets_reply_overdue(now=now, kind=Kind.REPLY_OVERDUE, every=ESCALATION_EVERY)
+        selectors.tickets_reply_overdue(
+            now=now, kind=Kind.REPLY_OVERDUE, every=ESCALATION_EVERY, since=since
+        )
     )
     return [
         # The day's repetition of the deadline: the key that makes it at most daily.
@@ -195,17 +218,20 @@ SWEEPS: dict[str, Sweep] = {
         *(_soon(clock) for clock in CLOCKS),
         *(_at_deadline(clock) for clock in CLOCKS),
         Sweep(Kind.REPLY_OVERDUE.value, Kind.REPLY_OVERDUE, Rule.ESCALATION, _escalations),
+        # Pending extensions and returned tickets are few: always swept in full.
         Sweep(
             Kind.EXTENSION_PENDING.value,
             Kind.EXTENSION_PENDING,
             Rule.DISPATCHERS,
-            lambda now: _dues(selectors.extensions_waiting(now=now, kind=Kind.EXTENSION_PENDING)),
+            lambda now, _since: _dues(
+                selectors.extensions_waiting(now=now, kind=Kind.EXTENSION_PENDING)
+            ),
         ),
         Sweep(
             Kind.RETURN_PENDING.value,
             Kind.RETURN_PENDING,
             Rule.DISPATCHERS,
-            lambda now: _dues(selectors.returns_waiting(now=now, kind=Kind.RETURN_PENDING)),
+            lambda now, _since: _dues(selectors.returns_waiting(now=now, kind=Kind.RETURN_PENDING)),
         ),
     ]
 }
@@ -217,8 +243,8 @@ HOUSEKEEPING: dict[str, Callable[[datetime], int]] = {
 NAMES = [*SWEEPS, *HOUSEKEEPING]
 
 
-def run(name: str, now: datetime | None = None) -> int:
+def run(name: str, now: datetime | None = None, *, recent: bool = False) -> int:
     now = now or timezone.now()
     if name in HOUSEKEEPING:
         return HOUSEKEEPING[name](now)
-    return SWEEPS[name].run(now)
+    return SWEEPS[name].run(now, recent=recent)

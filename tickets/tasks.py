@@ -8,6 +8,7 @@ waits at most `PORTAL_NOTIFY_RETRY_CAP` seconds.
 import logging
 
 from celery import shared_task
+from celery.signals import beat_init
 from django.conf import settings
 
 from . import outbox, sweeps
@@ -16,15 +17,24 @@ log = logging.getLogger(__name__)
 
 
 @shared_task(ignore_result=True)
-def run_sweeps() -> None:
-    """Beat's entry point: one `sweep` task per sweep, so workers run them side by side."""
-    for name in sweeps.NAMES:
-        sweep.apply_async(args=[name], expires=settings.PORTAL_SWEEP_SECONDS)
+def run_sweeps(recent: bool = True) -> None:
+    """Beat's entry point: one `sweep` task per sweep, so workers run them side by side. The
+    minute's run is `recent` and includes the outbox relay and digests; the hourly one is full."""
+    names = sweeps.NAMES if recent else list(sweeps.SWEEPS)
+    expires = settings.PORTAL_SWEEP_SECONDS if recent else settings.PORTAL_SWEEP_FULL_SECONDS
+    for name in names:
+        sweep.apply_async(args=[name, recent], expires=expires)
+
+
+@beat_init.connect
+def full_sweep_when_beat_starts(sender, **kwargs):
+    """What came due while beat was down is found at once, not at the next hourly full sweep."""
+    run_sweeps.apply_async(kwargs={"recent": False}, expires=settings.PORTAL_SWEEP_FULL_SECONDS)
 
 
 @shared_task(ignore_result=True)
-def sweep(name: str) -> int:
-    created = sweeps.run(name)
+def sweep(name: str, recent: bool = False) -> int:
+    created = sweeps.run(name, recent=recent)
     if created:
         log.info("sweep %s: %d notifications", name, created)
     return created

@@ -38,8 +38,11 @@ def notices(kind) -> set[tuple[int, str, datetime]]:
     )
 
 
-def run(name) -> int:
-    return sweeps.run(name)
+def run(name, *, recent=False) -> int:
+    return sweeps.run(name, recent=recent)
+
+
+MODES = pytest.mark.parametrize("recent", [False, True], ids=["full", "recent"])
 
 
 # (soon sweep, deadline sweep, status, deadline field, limit, who is warned)
@@ -59,9 +62,10 @@ CLOCKS = {
 }  # fmt: skip
 
 
+@MODES
 @pytest.mark.parametrize("clock", CLOCKS.values(), ids=CLOCKS.keys())
 def test_warning_goes_out_exactly_when_the_warn_share_of_the_limit_has_gone(
-    clock, lifecycle, staff, urgency, frozen
+    clock, recent, lifecycle, staff, urgency, frozen
 ):
     soon, _due, status, field, limit, warned = clock
     ticket = lifecycle(status)
@@ -72,20 +76,21 @@ def test_warning_goes_out_exactly_when_the_warn_share_of_the_limit_has_gone(
     lead = getattr(urgency["general"], limit) / 4  # 75% of the limit has gone
 
     frozen.move_to(deadline - lead - US)
-    assert run(soon) == 0
+    assert run(soon, recent=recent) == 0
     frozen.move_to(deadline - lead)
-    assert run(soon) == len(warned)
+    assert run(soon, recent=recent) == len(warned)
     assert notices(soon) == {(ticket.pk, user, deadline) for user in warned}
-    assert run(soon) == 0  # a second run finds nothing new
+    assert run(soon, recent=recent) == 0  # a second run finds nothing new
 
     frozen.move_to(getattr(later, field) - lead)
-    run(soon)
+    run(soon, recent=recent)
     found = {pk for pk, _user, _deadline in notices(soon)}
     assert found == {ticket.pk, later.pk} and elsewhere.pk not in found
 
 
+@MODES
 @pytest.mark.parametrize("clock", CLOCKS.values(), ids=CLOCKS.keys())
-def test_deadline_notice_goes_out_exactly_at_the_deadline(clock, lifecycle, frozen):
+def test_deadline_notice_goes_out_exactly_at_the_deadline(clock, recent, lifecycle, frozen):
     soon, due, status, field, _limit, warned = clock
     ticket = lifecycle(status)
     frozen.move_to(T0 + MIN)
@@ -93,12 +98,13 @@ def test_deadline_notice_goes_out_exactly_at_the_deadline(clock, lifecycle, froz
     deadline = getattr(ticket, field)
 
     frozen.move_to(deadline - US)
-    assert run(due) == 0
+    assert run(due, recent=recent) == 0
     frozen.move_to(deadline)
-    assert run(due) == len(warned)
+    assert run(due, recent=recent) == len(warned)
     assert notices(due) == {(ticket.pk, user, deadline) for user in warned}
-    assert run(due) == 0
-    # Past its deadline a ticket is no longer "soon"; the later one still is.
+    assert run(due, recent=recent) == 0
+    # Past its deadline a ticket is no longer "soon"; the later one still is (a full sweep sees
+    # it: its warning moment is longer ago than the recent sweeps' look-back).
     run(soon)
     assert {pk for pk, _u, _d in notices(soon)} == {later.pk}
 
@@ -150,6 +156,42 @@ def test_overdue_reply_escalates_to_unit_head_and_supervisor_at_most_daily(lifec
     ]
     row = Notification.objects.filter(kind=Kind.REPLY_OVERDUE).first()
     assert row.data == {"since": due.isoformat()}
+
+
+def test_recent_sweeps_see_only_what_came_due_within_the_look_back(lifecycle, frozen, settings):
+    """The minute's sweeps skip a ticket that fell due long ago and did not change since (the
+    sweeps were down); the hourly full sweep finds it."""
+    settings.PORTAL_SWEEP_LOOKBACK = 900
+    ticket = lifecycle("in_progress")
+    frozen.move_to(ticket.reply_due_at + 15 * MIN - US)
+    assert run("reply_due", recent=True) == 1
+    Notification.objects.all().delete()
+    frozen.move_to(ticket.reply_due_at + 15 * MIN)
+    assert run("reply_due", recent=True) == 0
+    assert run("reply_overdue", recent=True) == 0
+    assert run("reply_due") == 1
+    assert run("reply_overdue") == 2
+
+
+def test_recent_sweeps_see_a_ticket_that_changed_with_its_deadline_already_passed(
+    lifecycle, staff, frozen
+):
+    """A reply four days late starts a callback clock that ran out a day ago."""
+    ticket = lifecycle("in_progress")
+    frozen.move_to(ticket.reply_due_at + 4 * D)
+    services.ticket_reply(ticket_id=ticket.pk, actor=staff["handler"], text="已安装")
+    ticket.refresh_from_db()
+    assert ticket.callback_due_at == ticket.reply_due_at + 3 * D
+    assert run("callback_overdue", recent=True) == 1
+
+
+def test_recent_sweeps_escalate_once_and_full_sweeps_repeat_daily(lifecycle, frozen):
+    ticket = lifecycle("in_progress")
+    frozen.move_to(ticket.reply_due_at)
+    assert run("reply_overdue", recent=True) == 2
+    frozen.move_to(ticket.reply_due_at + D)
+    assert run("reply_overdue", recent=True) == 0
+    assert run("reply_overdue") == 2
 
 
 def test_replied_ticket_is_not_escalated(lifecycle, frozen):
@@ -339,12 +381,15 @@ def test_a_backlog_is_worked_off_in_batches(lifecycle, frozen, settings):
     assert {pk for pk, _u, _d in notices(Kind.ACCEPT_OVERDUE)} == {t.pk for t in tickets}
 
 
-def test_a_sweep_with_nothing_due_reads_tickets_once(lifecycle, frozen, django_assert_num_queries):
+@MODES
+def test_a_sweep_with_nothing_due_reads_tickets_once(
+    recent, lifecycle, frozen, django_assert_num_queries
+):
     lifecycle("in_progress")
     with django_assert_num_queries(1):
-        assert run("reply_due") == 0
+        assert run("reply_due", recent=recent) == 0
     with django_assert_num_queries(2):  # the urgency classes, then the tickets
-        assert run("reply_soon") == 0
+        assert run("reply_soon", recent=recent) == 0
 
 
 @pytest.mark.postgres
