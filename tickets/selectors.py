@@ -85,24 +85,32 @@ def tickets_due_soon(
     horizons: dict[int, datetime],
     kind: str,
     running=frozenset(),
-    floor: datetime | None = None,
+    floors: dict[int, datetime] | None = None,
     changed_since: datetime | None = None,
 ) -> QuerySet:
     """Tickets in `statuses` whose `field` deadline is after `now` and no later than their urgency
     class's horizon (`horizons`: class id → latest deadline to warn about now), not yet warned
     under `kind` for that deadline. `running`: statuses in which `field` is the ticket's `due_at`.
-    Recent mode: `floor` is the earliest horizon a look-back ago, `changed_since` the look-back.
+    Recent mode: `floors` are the horizons a look-back ago, `changed_since` the look-back.
     """
     in_horizon = Q()
     for urgency_id, horizon in horizons.items():
         in_horizon |= Q(urgency_id=urgency_id, **{f"{field}__lte": horizon})
-    candidates = _candidates(
-        statuses,
-        running,
-        upper=max(horizons.values()),
-        floor=max(now, floor) if floor else now,
-        changed_since=changed_since,
-    )
+    latest = max(horizons.values())
+    if floors is None:
+        candidates = _candidates(statuses, running, upper=latest, floor=now)
+    else:
+        # Per class, only the slice of deadlines that came into range during the look-back.
+        candidates = _candidates(
+            [s for s in statuses if s not in running], (), upper=latest, changed_since=None
+        )
+        for status in running & set(statuses):
+            for urgency_id, horizon in horizons.items():
+                low = max(now, floors[urgency_id])
+                candidates |= Q(
+                    status=status, urgency_id=urgency_id, due_at__gt=low, due_at__lte=horizon
+                )
+        candidates |= Q(status__in=list(statuses), due_at__lte=latest, updated_at__gt=changed_since)
     return (
         Ticket.objects.filter(candidates, in_horizon, **{f"{field}__gt": now})
         .filter(_not_notified(kind, OuterRef(field)))

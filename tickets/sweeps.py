@@ -108,9 +108,9 @@ def warning_lead(limit: timedelta, share: Decimal) -> timedelta:
 
 def horizons(
     clock: Clock, now: datetime, *, earlier: datetime | None = None
-) -> tuple[dict[int, datetime], datetime | None]:
-    """Per urgency class, the latest deadline that is "soon" at `now`; and the earliest such
-    horizon at `earlier` (for recent mode), else None. Two small queries."""
+) -> tuple[dict[int, datetime], dict[int, datetime] | None]:
+    """Per urgency class, the latest deadline that is "soon" at `now`; and the same at `earlier`
+    (for recent mode), else None. Two small queries."""
     classes = list(UrgencyClass.objects.all())
     leads = {uc.pk: warning_lead(getattr(uc, clock.limit), uc.warn_share) for uc in classes}
     if not classes:
@@ -126,7 +126,7 @@ def horizons(
             for uc in classes
         }
 
-    return at(now), (min(at(earlier).values()) if earlier else None)
+    return at(now), (at(earlier) if earlier else None)
 
 
 @dataclass(frozen=True)
@@ -159,7 +159,7 @@ def _dues(rows) -> list[Due]:
 
 def _soon(clock: Clock) -> Sweep:
     def find(now, since):
-        found, floor = horizons(clock, now, earlier=since)
+        found, floors = horizons(clock, now, earlier=since)
         if not found:
             return []
         return _dues(
@@ -170,7 +170,7 @@ def _soon(clock: Clock) -> Sweep:
                 horizons=found,
                 kind=clock.soon,
                 running=clock.running,
-                floor=floor,
+                floors=floors,
                 changed_since=since,
             )
         )
