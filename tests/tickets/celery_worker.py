@@ -38,6 +38,26 @@ def redis_url_or_skip() -> str:
     return url
 
 
+def forget_queue(redis_url: str, queue: str) -> None:
+    """Remove what kombu keeps in Redis for a test's own queue (bindings, leftover messages)."""
+    import redis
+
+    client = redis.Redis.from_url(redis_url)
+    for key in client.scan_iter(match=f"*{queue}*"):
+        client.delete(key)
+    for key in client.scan_iter(match="_kombu.binding*"):  # the exchange's tables name it too
+        kind = client.type(key)
+        if kind == b"set":
+            members, remove = client.smembers(key), client.srem
+        elif kind == b"zset":
+            members, remove = client.zrange(key, 0, -1), client.zrem
+        else:
+            continue
+        stale = [m for m in members if queue.encode() in m]
+        if stale:
+            remove(key, *stale)
+
+
 def worker_database_url() -> str:
     """pytest-django's test database, as a URL for the worker's DATABASE_URL."""
     db = connection.settings_dict

@@ -16,7 +16,7 @@ from tickets import outbox, sweeps, tasks
 from tickets.models import Notification, Ticket
 
 from . import recording_sms
-from .celery_worker import Worker, broker, redis_url_or_skip, wait_until
+from .celery_worker import Worker, broker, forget_queue, redis_url_or_skip, wait_until
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -50,6 +50,7 @@ def worker(django_db_setup, redis_url, queue, sms_dir, tmp_path_factory):
     process.start()
     yield process
     process.stop()
+    forget_queue(redis_url, queue)
 
 
 @pytest.fixture
@@ -162,6 +163,7 @@ def test_a_worker_killed_mid_batch_delivers_every_notice_once_after_restart(
         wait_until(lambda: sent(ids), timeout=180, interval=0.5, message=worker.logs())
     finally:
         worker.stop()
+        forget_queue(redis_url, queue)
 
     accepted = recording_sms.accepted(sms_dir)
     assert len(ids) == 500
