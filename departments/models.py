@@ -96,6 +96,14 @@ class Department(models.Model):
         related_name="departments",
     )
     is_active = models.BooleanField(_("active"), default=True)
+    daily_digest = models.BooleanField(
+        _("daily digest instead of single warnings"),
+        default=False,
+        help_text=_(
+            "Deadline warnings for this unit's staff are collected and sent once a day; "
+            "escalations of overdue replies still go out at once."
+        ),
+    )
 
     class Meta:
         verbose_name = _("unit")

@@ -5,6 +5,7 @@ broker on the local filesystem, console e-mail. Production sets at least DJANGO_
 DJANGO_ALLOWED_HOSTS, DATABASE_URL (PostgreSQL) and CELERY_BROKER_URL (Redis or RabbitMQ).
 """
 
+import json
 import os
 from pathlib import Path
 
@@ -173,6 +174,8 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "data_folder_out": str(_broker_dir / "queue"),
         "processed_folder": str(_broker_dir / "processed"),
         "store_processed": False,
+        # Exchange tables (the worker's control channel); kombu's default is ./control.
+        "control_folder": str(_broker_dir / "control"),
     }
 else:
     # Redis redelivers unacknowledged messages after this long; our tasks finish in seconds.
@@ -184,13 +187,6 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
-CELERY_BEAT_SCHEDULE = {
-    # Analytics summaries: recompute the days tickets changed on (analytics.refresh).
-    "refresh-statistics": {
-        "task": "analytics.tasks.refresh_statistics",
-        "schedule": float(os.environ.get("STATS_REFRESH_SECONDS", "300")),
-    },
-}
 
 # Ticket numbers, public tracking and intake limits.
 PORTAL_TICKET_DESCRIPTION_MAX = 4000
@@ -289,3 +285,60 @@ OPEN311_KEY_SERVICE = os.environ.get(
 if not DEBUG:
     SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", False)
     CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+
+# --- Reminders and notifications (issue 6; DESIGN.md §5) ---------------------------------------
+# Beat starts the sweeps every PORTAL_SWEEP_SECONDS, looking at what came due or changed within
+# PORTAL_SWEEP_LOOKBACK, and every PORTAL_SWEEP_FULL_SECONDS at every open ticket (tickets.sweeps).
+# Each sweep message expires after one interval: a stopped worker does not come back to a backlog.
+PORTAL_SWEEP_SECONDS = float(os.environ.get("PORTAL_SWEEP_SECONDS", "60"))
+PORTAL_SWEEP_LOOKBACK = float(os.environ.get("PORTAL_SWEEP_LOOKBACK_SECONDS", "900"))
+PORTAL_SWEEP_FULL_SECONDS = float(os.environ.get("PORTAL_SWEEP_FULL_SECONDS", "3600"))
+CELERY_BEAT_SCHEDULE = {
+    "reminder-sweeps": {
+        "task": "tickets.tasks.run_sweeps",
+        "schedule": PORTAL_SWEEP_SECONDS,
+        "kwargs": {"recent": True},
+        "options": {"expires": PORTAL_SWEEP_SECONDS},
+    },
+    "reminder-sweeps-full": {
+        "task": "tickets.tasks.run_sweeps",
+        "schedule": PORTAL_SWEEP_FULL_SECONDS,
+        "kwargs": {"recent": False},
+        "options": {"expires": PORTAL_SWEEP_FULL_SECONDS},
+    },
+    # Analytics summaries: recompute the days tickets changed on (analytics.refresh, issue 7).
+    "refresh-statistics": {
+        "task": "analytics.tasks.refresh_statistics",
+        "schedule": float(os.environ.get("STATS_REFRESH_SECONDS", "300")),
+    },
+}
+# At most this many due items per sweep run (catching up after downtime takes several runs).
+PORTAL_SWEEP_BATCH = int(os.environ.get("PORTAL_SWEEP_BATCH", "5000"))
+CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_TASK_DEFAULT_QUEUE", "celery")
+if not CELERY_BROKER_URL.startswith("filesystem://"):
+    # JSON merged into the Redis transport options, e.g. a shorter visibility_timeout (which
+    # must stay longer than the longest retry below); the worker tests use it.
+    CELERY_BROKER_TRANSPORT_OPTIONS.update(
+        json.loads(os.environ.get("CELERY_BROKER_TRANSPORT_OPTIONS", "{}"))
+    )
+# Delivery retries: exponential backoff from the base, capped, at most this many retries.
+PORTAL_NOTIFY_MAX_RETRIES = int(os.environ.get("NOTIFY_MAX_RETRIES", "8"))
+PORTAL_NOTIFY_RETRY_BASE = float(os.environ.get("NOTIFY_RETRY_BASE_SECONDS", "30"))
+PORTAL_NOTIFY_RETRY_CAP = float(os.environ.get("NOTIFY_RETRY_CAP_SECONDS", "900"))
+# A pending row whose delivery should have run this long ago is enqueued again (the relay).
+PORTAL_OUTBOX_STALE_SECONDS = float(os.environ.get("OUTBOX_STALE_SECONDS", "1200"))
+# Units with a daily digest get it at this local (Asia/Shanghai) hour.
+PORTAL_DIGEST_HOUR = int(os.environ.get("NOTIFY_DIGEST_HOUR", "8"))
+# Absolute links in messages (the rating link, the admin link for staff).
+PORTAL_SITE_URL = os.environ.get("PORTAL_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# SMS: tickets.notify.ConsoleSMSBackend (demo), .FileSMSBackend (SMS_FILE_DIR) or
+# .HTTPGatewaySMSBackend (SMS_GATEWAY_URL, SMS_GATEWAY_TOKEN, SMS_GATEWAY_TIMEOUT).
+PORTAL_SMS_BACKEND = os.environ.get("SMS_BACKEND", "tickets.notify.ConsoleSMSBackend")
+PORTAL_SMS_OPTIONS = {
+    "directory": os.environ.get("SMS_FILE_DIR", str(VAR_DIR / "sms")),
+    "url": os.environ.get("SMS_GATEWAY_URL", ""),
+    "token": os.environ.get("SMS_GATEWAY_TOKEN", ""),
+    "timeout": float(os.environ.get("SMS_GATEWAY_TIMEOUT", "10")),
+    "sender": os.environ.get("SMS_SENDER", "12345"),
+}
+# --- end of issue 6 settings --------------------------------------------------------------------

@@ -46,6 +46,16 @@ def test_settings(settings):
     }
 
 
+@pytest.fixture(autouse=True, scope="session")
+def celery_broker_in_memory():
+    """Tasks the code under test enqueues go to kombu's in-memory broker, not to the demo's
+    var/broker/ (the worker tests point the app at Redis: tests/tickets/celery_worker.py)."""
+    from portal.celery import app
+
+    app.conf.update(broker_url="memory://localhost/", broker_transport_options={})
+    yield
+
+
 @pytest.fixture
 def city(db):
     """Beijing › 朝阳区 › 和平街街道 › 胜古南社区, and a second street in the same district."""

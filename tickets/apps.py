@@ -7,4 +7,5 @@ class TicketsConfig(AppConfig):
     verbose_name = _("Tickets")
 
     def ready(self):
-        from . import checks  # noqa: F401  (registers the system checks)
+        # Registers the system checks; connects the resident's notices to ticket_changed.
+        from . import checks, resident_notices  # noqa: F401

@@ -3,6 +3,7 @@
 from .attachment import Attachment
 from .event import TicketEvent
 from .handling import Assignment, Callback, Extension
+from .notification import Notification, Reminder
 from .taxonomy import Category, CategoryAttribute, UrgencyClass
 from .ticket import Channel, Kind, Outcome, Ticket, TicketNumberCounter
 
@@ -15,7 +16,9 @@ __all__ = [
     "Channel",
     "Extension",
     "Kind",
+    "Notification",
     "Outcome",
+    "Reminder",
     "Ticket",
     "TicketEvent",
     "TicketNumberCounter",

@@ -1,0 +1,180 @@
+"""Delivering outbox rows: once, with attempts and errors recorded; retries, relay, retry action."""
+
+from datetime import datetime, timedelta
+
+import pytest
+import time_machine
+from django.contrib.auth import get_user_model
+
+from tickets import outbox
+from tickets.models import Notification
+from tickets.sla import SHANGHAI
+
+from . import recording_sms
+
+pytestmark = pytest.mark.django_db
+
+Kind = Notification.Kind
+T0 = datetime(2026, 11, 24, 9, 0, tzinfo=SHANGHAI)
+
+
+@pytest.fixture
+def sms_dir(settings, tmp_path):
+    settings.PORTAL_SMS_BACKEND = "tests.tickets.recording_sms.RecordingSMSBackend"
+    settings.PORTAL_SMS_OPTIONS = {"directory": str(tmp_path)}
+    settings.PORTAL_NOTIFY_RETRY_BASE = 30
+    settings.PORTAL_NOTIFY_RETRY_CAP = 900
+    return tmp_path
+
+
+@pytest.fixture
+def frozen():
+    with time_machine.travel(T0, tick=False) as traveller:
+        yield traveller
+
+
+def resident_row(ticket, **fields) -> Notification:
+    (pk,) = outbox.create(
+        [
+            Notification(
+                ticket=ticket,
+                kind=fields.pop("kind", Kind.ACCEPTED),
+                channel=fields.pop("channel", Notification.Channel.SMS),
+                deadline=fields.pop("deadline", T0),
+                **fields,
+            )
+        ]
+    )
+    return Notification.objects.get(pk=pk)
+
+
+def plan_failures(sms_dir, row, times):
+    (sms_dir / "fail_plan.json").write_text(f'{{"{row.idempotency_key}": {times}}}')
+
+
+def test_delivery_sends_once_and_records_it(submit, sms_dir, frozen):
+    ticket = submit()
+    row = resident_row(ticket)
+    assert outbox.deliver(row.pk).outcome == "sent"
+    assert outbox.deliver(row.pk).outcome == "skipped"  # re-read: already sent
+    row.refresh_from_db()
+    assert (row.status, row.attempts, row.sent_at, row.last_error) == ("sent", 1, T0, "")
+    assert recording_sms.calls(sms_dir) == [row.idempotency_key]
+    message = recording_sms.delivered(sms_dir)[row.idempotency_key]
+    assert message["to"] == "13812345678" and ticket.number in message["text"]
+
+
+def test_failing_twice_then_succeeding_is_sent_once_after_three_attempts(submit, sms_dir, frozen):
+    row = resident_row(submit())
+    plan_failures(sms_dir, row, 2)
+    first = outbox.deliver(row.pk, retries=0)
+    assert (first.outcome, first.retry_in) == ("retry", 30)
+    row.refresh_from_db()
+    assert row.status == "pending" and row.next_attempt_at == T0 + timedelta(seconds=30)
+    assert "planned test failure" in row.last_error
+    assert outbox.deliver(row.pk, retries=1).retry_in == 60
+    assert outbox.deliver(row.pk, retries=2).outcome == "sent"
+    row.refresh_from_db()
+    assert (row.status, row.attempts) == ("sent", 3)
+    assert recording_sms.accepted(sms_dir) == [row.idempotency_key]
+
+
+def test_backoff_doubles_up_to_the_cap(sms_dir):
+    assert [outbox.backoff(n) for n in range(7)] == [30, 60, 120, 240, 480, 900, 900]
+
+
+def test_the_last_allowed_attempt_fails_for_good(submit, sms_dir):
+    row = resident_row(submit())
+    plan_failures(sms_dir, row, 9)
+    assert outbox.deliver(row.pk, retries=8, last_try=True).outcome == "failed"
+    row.refresh_from_db()
+    assert row.status == "failed" and row.next_attempt_at is None
+    assert outbox.deliver(row.pk).outcome == "skipped"
+
+
+def test_a_permanent_error_is_not_retried(submit, sms_dir, settings):
+    settings.PORTAL_SMS_BACKEND = "tickets.notify.HTTPGatewaySMSBackend"
+    settings.PORTAL_SMS_OPTIONS = {"url": ""}
+    row = resident_row(submit())
+    assert outbox.deliver(row.pk).outcome == "failed"
+    row.refresh_from_db()
+    assert row.status == "failed" and "SMS_GATEWAY_URL" in row.last_error
+
+
+def test_retry_queues_failed_rows_again_after_commit(
+    submit, sms_dir, monkeypatch, django_capture_on_commit_callbacks
+):
+    ticket = submit()
+    failed = resident_row(ticket, status=Notification.Status.FAILED)
+    sent = resident_row(ticket, kind=Kind.DISPATCHED, status=Notification.Status.SENT)
+    queued = []
+    monkeypatch.setattr(outbox, "enqueue", queued.extend)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert outbox.retry([failed.pk, sent.pk]) == 1
+    assert queued == [failed.pk]
+    failed.refresh_from_db()
+    assert failed.status == "pending"
+    assert outbox.deliver(failed.pk).outcome == "sent"
+
+
+def test_relay_enqueues_only_rows_whose_delivery_is_long_overdue(
+    submit, sms_dir, frozen, settings, monkeypatch, django_capture_on_commit_callbacks
+):
+    settings.PORTAL_OUTBOX_STALE_SECONDS = 600
+    ticket = submit()
+    lost = resident_row(ticket)
+    frozen.move_to(T0 + timedelta(minutes=5))
+    fresh = resident_row(ticket, kind=Kind.DISPATCHED)
+    queued = []
+    monkeypatch.setattr(outbox, "enqueue", queued.extend)
+    frozen.move_to(T0 + timedelta(minutes=10) - timedelta(microseconds=1))
+    with django_capture_on_commit_callbacks(execute=True):
+        assert outbox.relay() == 0
+    frozen.move_to(T0 + timedelta(minutes=10))
+    with django_capture_on_commit_callbacks(execute=True):
+        assert outbox.relay() == 1
+        assert outbox.relay() == 0  # its next attempt is now
+    assert queued == [lost.pk] and fresh.pk not in queued
+
+
+def test_staff_email_names_the_ticket_and_carries_the_key(lifecycle, staff, mailoutbox, frozen):
+    get_user_model().objects.filter(username="head").update(email="head@example.org")
+    ticket = lifecycle("in_progress")
+    (pk,) = outbox.create(
+        [
+            Notification(
+                ticket=ticket,
+                kind=Kind.REPLY_OVERDUE,
+                recipient=staff["head"],
+                channel=Notification.Channel.EMAIL,
+                deadline=ticket.reply_due_at,
+                data={"since": ticket.reply_due_at.isoformat()},
+            )
+        ]
+    )
+    assert outbox.deliver(pk).outcome == "sent"
+    (mail,) = mailoutbox
+    assert mail.to == ["head@example.org"]
+    assert ticket.number in mail.subject and ticket.number in mail.body
+    assert "2026-12-01 09:00" in mail.body  # the reply deadline, Beijing time
+    assert f"/admin/tickets/ticket/{ticket.pk}/change/" in mail.body
+    assert mail.extra_headers["X-Idempotency-Key"] == f"12345-notification-{pk}"
+    assert "13812345678" not in mail.body and "李雪贞" not in mail.body
+
+
+def test_a_row_held_for_the_digest_is_not_delivered_alone(lifecycle, staff, mailoutbox):
+    ticket = lifecycle("in_progress")
+    (pk,) = outbox.create(
+        [
+            Notification(
+                ticket=ticket,
+                kind=Kind.REPLY_SOON,
+                recipient=staff["handler"],
+                channel=Notification.Channel.EMAIL,
+                status=Notification.Status.HELD,
+                deadline=ticket.reply_due_at,
+            )
+        ]
+    )
+    assert outbox.deliver(pk).outcome == "skipped"
+    assert mailoutbox == []

@@ -1,0 +1,176 @@
+"""The resident's notices: which changes send one, to which channels, and what an SMS may say."""
+
+from datetime import datetime, timedelta
+
+import pytest
+import time_machine
+from django.utils import translation
+
+from tickets import notice_texts, outbox, services
+from tickets.models import Notification, TicketEvent
+from tickets.signals import ticket_changed
+from tickets.sla import SHANGHAI
+from tickets.workflow import Action
+
+pytestmark = pytest.mark.django_db
+
+Kind = Notification.Kind
+D = timedelta(days=1)
+T0 = datetime(2026, 11, 24, 9, 0, tzinfo=SHANGHAI)
+
+
+@pytest.fixture
+def frozen():
+    with time_machine.travel(T0, tick=False) as traveller:
+        yield traveller
+
+
+@pytest.fixture
+def committed(django_capture_on_commit_callbacks, monkeypatch):
+    """Run on-commit work (the signal, then the outbox) as a real commit would; collect what
+    would be enqueued."""
+    queued = []
+    monkeypatch.setattr(outbox, "enqueue", queued.extend)
+
+    def run(action, *args, **kwargs):
+        with django_capture_on_commit_callbacks(execute=True):
+            return action(*args, **kwargs)
+
+    run.queued = queued
+    return run
+
+
+def resident_rows(ticket=None):
+    rows = Notification.objects.filter(recipient__isnull=True)
+    if ticket is not None:
+        rows = rows.filter(ticket=ticket)
+    return list(rows.order_by("pk").values_list("kind", "channel"))
+
+
+def test_web_submission_tells_the_resident_by_sms_and_email(submit, committed, frozen):
+    ticket = committed(submit, contact_email="lxz@example.org")
+    assert resident_rows(ticket) == [("submitted", "sms"), ("submitted", "email")]
+    event = TicketEvent.objects.get(ticket=ticket)
+    assert set(Notification.objects.values_list("deadline", flat=True)) == {event.created_at}
+    assert sorted(committed.queued) == sorted(Notification.objects.values_list("pk", flat=True))
+
+
+def test_every_step_the_resident_hears_about(lifecycle, staff, units, committed, frozen):
+    ticket = committed(lifecycle, "in_progress")
+    committed(
+        services.ticket_request_extension,
+        ticket_id=ticket.pk,
+        actor=staff["handler"],
+        reason="需协调",
+        reply_due_at=ticket.reply_due_at + D,
+    )
+    committed(
+        services.ticket_decide_extension, ticket_id=ticket.pk, actor=staff["dispatcher"],
+        approve=True,
+    )  # fmt: skip
+    committed(services.ticket_reply, ticket_id=ticket.pk, actor=staff["handler"], text="已安装")
+    committed(
+        services.ticket_record_callback, ticket_id=ticket.pk, actor=staff["callback"],
+        contacted=True, solved=False, satisfaction="unsatisfied",
+    )  # fmt: skip
+    committed(
+        services.ticket_reopen, ticket_id=ticket.pk, actor=staff["supervisor"], reason="未解决"
+    )
+    kinds = [kind for kind, _channel in resident_rows(ticket)]
+    assert kinds == ["submitted", "accepted", "dispatched", "extended", "replied", "reopened"]
+    extended = Notification.objects.get(kind=Kind.EXTENDED)
+    assert extended.data["due"] == (ticket.reply_due_at + D).isoformat()
+
+
+def test_a_rejected_extension_is_not_announced(lifecycle, staff, committed):
+    ticket = lifecycle("in_progress")
+    services.ticket_request_extension(
+        ticket_id=ticket.pk, actor=staff["handler"], reason="需协调",
+        reply_due_at=ticket.reply_due_at + D,
+    )  # fmt: skip
+    committed(
+        services.ticket_decide_extension, ticket_id=ticket.pk, actor=staff["dispatcher"],
+        approve=False, note="时限内可办结",
+    )  # fmt: skip
+    assert resident_rows(ticket) == []
+
+
+def test_a_phone_ticket_is_announced_as_accepted(intake, staff, committed):
+    data = {k: v for k, v in intake.items() if k != "channel"}
+    ticket = committed(services.ticket_create_from_call, actor=staff["operator"], **data)
+    assert resident_rows(ticket) == [("accepted", "sms")]
+
+
+def test_nothing_is_sent_for_an_anonymous_ticket(lifecycle, staff, committed):
+    ticket = committed(lifecycle, "replied", anonymous=True, contact_phone="", contact_name="")
+    committed(
+        services.ticket_record_callback, ticket_id=ticket.pk, actor=staff["callback"],
+        reachable=False,
+    )  # fmt: skip
+    committed(services.ticket_reopen, ticket_id=ticket.pk, actor=staff["supervisor"], reason="复查")
+    assert TicketEvent.objects.filter(ticket=ticket).count() >= 6
+    assert resident_rows() == []
+
+
+def test_a_signal_received_twice_writes_one_notice(submit, committed):
+    ticket = committed(submit)
+    event = TicketEvent.objects.get(ticket=ticket)
+    ticket_changed.send(sender=None, ticket_id=ticket.pk, action=Action.SUBMIT, event_id=event.pk)
+    assert resident_rows(ticket) == [("submitted", "sms")]
+
+
+def test_the_resident_is_written_to_in_the_language_they_submitted_in(submit, staff, committed):
+    with translation.override("en"):
+        ticket = committed(submit)
+    committed(services.ticket_accept, ticket_id=ticket.pk, actor=staff["operator"])
+    assert set(Notification.objects.values_list("language", flat=True)) == {"en"}
+    accepted = Notification.objects.get(kind=Kind.ACCEPTED)
+    text = notice_texts.render(accepted).body
+    assert f"Your demand {ticket.number} has been accepted" in text
+
+
+def test_sms_texts_carry_no_one_elses_data(lifecycle, submit, staff, units, committed, frozen):
+    """Every SMS kind for one resident, with another resident's ticket and named staff about."""
+    staff["handler"].first_name, staff["handler"].last_name = "王", "承办"
+    staff["handler"].save()
+    other = submit(contact_name="赵六", contact_phone="13900001111", address="别处9号")
+    ticket = committed(lifecycle, "in_progress", contact_email="lxz@example.org")
+    committed(
+        services.ticket_request_extension, ticket_id=ticket.pk, actor=staff["handler"],
+        reason="需协调王承办", reply_due_at=ticket.reply_due_at + D,
+    )  # fmt: skip
+    committed(
+        services.ticket_decide_extension, ticket_id=ticket.pk, actor=staff["dispatcher"],
+        approve=True,
+    )  # fmt: skip
+    committed(
+        services.ticket_reply, ticket_id=ticket.pk, actor=staff["handler"],
+        text="王承办已联系赵六，电话13900001111",
+    )  # fmt: skip
+    sms = Notification.objects.filter(ticket=ticket, channel="sms")
+    assert set(sms.values_list("kind", flat=True)) == {
+        "submitted", "accepted", "dispatched", "extended", "replied",
+    }  # fmt: skip
+    forbidden = [
+        other.number, other.access_code, "13900001111", "赵六", "别处9号",  # another resident
+        "王", "承办", "handler", "dispatcher", "operator",  # staff
+        "李雪贞", "13812345678", "12号楼", "楼牌号",  # even their own contact, address, problem
+    ]  # fmt: skip
+    for row in sms:
+        text = notice_texts.render(row).body
+        assert ticket.number in text
+        assert [word for word in forbidden if word in text] == []
+    accepted = notice_texts.render(sms.get(kind=Kind.ACCEPTED)).body
+    assert ticket.access_code in accepted
+    replied = notice_texts.render(sms.get(kind=Kind.REPLIED)).body
+    assert f"/track/?number={ticket.number}" in replied and units["street"].name in replied
+
+
+def test_the_reply_email_carries_the_reply_and_the_rating_link(lifecycle, staff, committed):
+    ticket = committed(lifecycle, "in_progress", contact_email="lxz@example.org")
+    committed(services.ticket_reply, ticket_id=ticket.pk, actor=staff["handler"], text="已安装楼牌")
+    email = Notification.objects.get(kind=Kind.REPLIED, channel="email")
+    text = notice_texts.render(email)
+    assert ticket.number in text.subject
+    assert "已安装楼牌" in text.body
+    assert f"http://127.0.0.1:8000/track/?number={ticket.number}" in text.body

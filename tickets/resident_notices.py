@@ -1,0 +1,110 @@
+"""The resident's notices, written to the outbox when a ticket changes (`ticket_changed`).
+
+Residents hear about: the submission itself (web, app, API, Open311: number, access code and what
+happens next), acceptance (number and access code; a phone ticket is accepted at intake),
+dispatch, an approved extension, the reply (with the link to rate it) and a reopening. Each goes
+by SMS to the contact mobile and by e-mail when an address was given.
+
+Invariants: nothing for an anonymous ticket; a notice's key is (ticket, kind, channel, the event's
+time), so a signal delivered twice writes one row; the receiver runs after the service's commit
+and never raises into the caller (the ticket is already stored; the relay catches up deliveries).
+"""
+
+import logging
+
+from django.conf import settings
+from django.dispatch import receiver
+from django.utils import translation
+
+from . import outbox
+from .models import Notification, Ticket, TicketEvent
+from .signals import ticket_changed
+from .workflow import Action
+
+log = logging.getLogger(__name__)
+Kind = Notification.Kind
+Channel = Notification.Channel
+
+KIND_FOR_ACTION = {
+    Action.SUBMIT: Kind.SUBMITTED,
+    Action.PHONE_INTAKE: Kind.ACCEPTED,
+    Action.ACCEPT: Kind.ACCEPTED,
+    Action.DISPATCH: Kind.DISPATCHED,
+    Action.DECIDE_EXTENSION: Kind.EXTENDED,
+    Action.REPLY: Kind.REPLIED,
+    Action.REOPEN: Kind.REOPENED,
+}
+
+
+@receiver(ticket_changed, dispatch_uid="tickets.resident_notices")
+def on_ticket_changed(sender, *, ticket_id, action, event_id, **kwargs):
+    kind = KIND_FOR_ACTION.get(action)
+    if kind is None:
+        return
+    try:
+        notify_resident(ticket_id=ticket_id, kind=kind, event_id=event_id)
+    except Exception:
+        log.exception("resident notice %s for ticket %s was not written", kind, ticket_id)
+
+
+def notify_resident(*, ticket_id: int, kind: Kind, event_id: int) -> list[int]:
+    """Write the resident's notices for one event; returns the ids of the new rows."""
+    ticket = Ticket.objects.select_related("lead_unit").get(pk=ticket_id)
+    event = TicketEvent.objects.get(pk=event_id)
+    if ticket.anonymous:
+        return []
+    if kind == Kind.EXTENDED and not event.data.get("approved"):
+        return []
+    channels = [
+        channel
+        for channel, address in (
+            (Channel.SMS, ticket.contact_phone),
+            (Channel.EMAIL, ticket.contact_email),
+        )
+        if address
+    ]
+    if not channels:
+        return []
+    data = _facts(ticket, kind, event)
+    language = _language(ticket, kind)
+    return outbox.create(
+        [
+            Notification(
+                ticket=ticket,
+                kind=kind,
+                recipient=None,
+                channel=channel,
+                deadline=event.created_at,
+                language=language,
+                data=data,
+            )
+            for channel in channels
+        ]
+    )
+
+
+def _facts(ticket: Ticket, kind: Kind, event: TicketEvent) -> dict:
+    """What the message states, as it was at the event (no personal data)."""
+    facts: dict = {"event": event.pk}
+    if kind == Kind.SUBMITTED and ticket.accept_due_at:
+        facts["due"] = ticket.accept_due_at.isoformat()
+    if kind in (Kind.DISPATCHED, Kind.REPLIED) and ticket.lead_unit:
+        facts["unit"] = ticket.lead_unit.name
+    if kind == Kind.DISPATCHED and ticket.reply_due_at:
+        facts["due"] = ticket.reply_due_at.isoformat()
+    if kind == Kind.EXTENDED:
+        facts["due"] = event.data.get("reply_due_at", "")
+    return facts
+
+
+def _language(ticket: Ticket, kind: Kind) -> str:
+    """The resident's language: the one they submitted in (the request's, for their own
+    submission), else the site's default."""
+    if kind == Kind.SUBMITTED:
+        return translation.get_language() or settings.LANGUAGE_CODE
+    first = (
+        Notification.objects.filter(ticket=ticket, kind=Kind.SUBMITTED, recipient__isnull=True)
+        .values_list("language", flat=True)
+        .first()
+    )
+    return first or settings.LANGUAGE_CODE

@@ -1,0 +1,53 @@
+"""Celery tasks: thin wrappers around `tickets.sweeps` and `tickets.outbox`.
+
+No task is scheduled far ahead (Redis would redeliver it after the visibility timeout): beat
+starts the sweeps every interval, each sweep message expires after one interval, and a retry
+waits at most `PORTAL_NOTIFY_RETRY_CAP` seconds.
+"""
+
+import logging
+
+from celery import shared_task
+from celery.signals import beat_init
+from django.conf import settings
+
+from . import outbox, sweeps
+
+log = logging.getLogger(__name__)
+
+
+@shared_task(ignore_result=True)
+def run_sweeps(recent: bool = True) -> None:
+    """Beat's entry point: one `sweep` task per sweep, so workers run them side by side. The
+    minute's run is `recent` and includes the outbox relay and digests; the hourly one is full."""
+    names = sweeps.NAMES if recent else list(sweeps.SWEEPS)
+    expires = settings.PORTAL_SWEEP_SECONDS if recent else settings.PORTAL_SWEEP_FULL_SECONDS
+    for name in names:
+        sweep.apply_async(args=[name, recent], expires=expires)
+
+
+@beat_init.connect
+def full_sweep_when_beat_starts(sender, **kwargs):
+    """What came due while beat was down is found at once, not at the next hourly full sweep."""
+    run_sweeps.apply_async(kwargs={"recent": False}, expires=settings.PORTAL_SWEEP_FULL_SECONDS)
+
+
+@shared_task(ignore_result=True)
+def sweep(name: str, recent: bool = False) -> int:
+    created = sweeps.run(name, recent=recent)
+    if created:
+        log.info("sweep %s: %d notifications", name, created)
+    return created
+
+
+@shared_task(bind=True, ignore_result=True, acks_late=True, reject_on_worker_lost=True)
+def deliver_notification(self, notification_id: int) -> str:
+    """Deliver one outbox row. The message is acknowledged only after the attempt (acks_late)
+    and requeued if the worker process dies during it; the row's lock, its status and the
+    channel's idempotency key make a repeated run harmless."""
+    max_retries = settings.PORTAL_NOTIFY_MAX_RETRIES
+    retries = self.request.retries
+    attempt = outbox.deliver(notification_id, retries=retries, last_try=retries >= max_retries)
+    if attempt.outcome == "retry":
+        raise self.retry(countdown=attempt.retry_in, max_retries=max_retries)
+    return attempt.outcome
