@@ -50,7 +50,15 @@ STAFF_HEADLINES = {
     Kind.CALLBACK_OVERDUE: _("The callback of ticket %(number)s was due by %(deadline)s."),
 }
 RESIDENT_KINDS = frozenset(
-    {Kind.SUBMITTED, Kind.ACCEPTED, Kind.DISPATCHED, Kind.EXTENDED, Kind.REPLIED, Kind.REOPENED}
+    {
+        Kind.SUBMITTED,
+        Kind.ACCEPTED,
+        Kind.DISPATCHED,
+        Kind.EXTENDED,
+        Kind.REPLIED,
+        Kind.CALLED_BACK,
+        Kind.REOPENED,
+    }
 )
 
 
@@ -98,6 +106,7 @@ def _resident(notification: Notification) -> Text:
         "track_url": track_url(ticket.number),
         "unit": data.get("unit", ""),
         "due": when(data.get("due")),
+        "solved": data.get("solved"),
     }
     sms = render_to_string(f"notifications/sms/{notification.kind}.txt", context).strip()
     if notification.channel == Notification.Channel.SMS:

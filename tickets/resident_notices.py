@@ -2,7 +2,8 @@
 
 Residents hear about: the submission itself (web, app, API, Open311: number, access code and what
 happens next), acceptance (number and access code; a phone ticket is accepted at intake),
-dispatch, an approved extension, the reply (with the link to rate it) and a reopening. Each goes
+dispatch, an approved extension, the reply (with the link to rate it), the result of the
+callback a callback operator recorded (with the way to ask for reopening) and a reopening. Each goes
 by SMS to the contact mobile and by e-mail when an address was given.
 
 Invariants: nothing for an anonymous ticket; a notice's key is (ticket, kind, channel, the event's
@@ -33,6 +34,7 @@ KIND_FOR_ACTION = {
     Action.DECIDE_EXTENSION: Kind.EXTENDED,
     Action.REPLY: Kind.REPLIED,
     Action.REOPEN: Kind.REOPENED,
+    Action.RECORD_CALLBACK: Kind.CALLED_BACK,
 }
 
 
@@ -55,6 +57,8 @@ def notify_resident(*, ticket_id: int, kind: Kind, event_id: int) -> list[int]:
         return []
     if kind == Kind.EXTENDED and not event.data.get("approved"):
         return []
+    if kind == Kind.CALLED_BACK and (event.actor_id is None or not event.data.get("valid")):
+        return []  # the resident rated it on the site themselves, or could not be reached
     channels = [
         channel
         for channel, address in (
@@ -94,6 +98,8 @@ def _facts(ticket: Ticket, kind: Kind, event: TicketEvent) -> dict:
         facts["due"] = ticket.reply_due_at.isoformat()
     if kind == Kind.EXTENDED:
         facts["due"] = event.data.get("reply_due_at", "")
+    if kind == Kind.CALLED_BACK:
+        facts["solved"] = bool(event.data.get("solved"))
     return facts
 
 

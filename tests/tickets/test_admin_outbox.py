@@ -94,7 +94,9 @@ def test_retry_action_queues_failed_notifications_again(client, staff, rows, mon
     assert response.status_code == 200
     failed.refresh_from_db()
     assert failed.status == "pending"
-    assert "1 failed notification is queued again." in response.text
+    assert (
+        "已将 1 条失败通知重新加入发送队列。" in response.text
+    )  # 1 failed notification is queued again.
 
 
 def test_handlers_cannot_open_the_outbox(client, staff, rows):

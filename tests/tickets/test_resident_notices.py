@@ -77,7 +77,10 @@ def test_every_step_the_resident_hears_about(lifecycle, staff, units, committed,
         services.ticket_reopen, ticket_id=ticket.pk, actor=staff["supervisor"], reason="未解决"
     )
     kinds = [kind for kind, _channel in resident_rows(ticket)]
-    assert kinds == ["submitted", "accepted", "dispatched", "extended", "replied", "reopened"]
+    assert kinds == [
+        *("submitted", "accepted", "dispatched", "extended", "replied"),
+        *("called_back", "reopened"),
+    ]
     extended = Notification.objects.get(kind=Kind.EXTENDED)
     assert extended.data["due"] == (ticket.reply_due_at + D).isoformat()
 
@@ -131,13 +134,13 @@ def test_the_resident_is_written_to_in_the_language_they_submitted_in(submit, st
 
 def test_sms_texts_carry_no_one_elses_data(lifecycle, submit, staff, units, committed, frozen):
     """Every SMS kind for one resident, with another resident's ticket and named staff about."""
-    staff["handler"].first_name, staff["handler"].last_name = "王", "承办"
+    staff["handler"].first_name, staff["handler"].last_name = "欧阳", "铁柱"
     staff["handler"].save()
     other = submit(contact_name="赵六", contact_phone="13900001111", address="别处9号")
     ticket = committed(lifecycle, "in_progress", contact_email="lxz@example.org")
     committed(
         services.ticket_request_extension, ticket_id=ticket.pk, actor=staff["handler"],
-        reason="需协调王承办", reply_due_at=ticket.reply_due_at + D,
+        reason="需协调欧阳铁柱", reply_due_at=ticket.reply_due_at + D,
     )  # fmt: skip
     committed(
         services.ticket_decide_extension, ticket_id=ticket.pk, actor=staff["dispatcher"],
@@ -145,7 +148,7 @@ def test_sms_texts_carry_no_one_elses_data(lifecycle, submit, staff, units, comm
     )  # fmt: skip
     committed(
         services.ticket_reply, ticket_id=ticket.pk, actor=staff["handler"],
-        text="王承办已联系赵六，电话13900001111",
+        text="欧阳铁柱已联系赵六，电话13900001111",
     )  # fmt: skip
     sms = Notification.objects.filter(ticket=ticket, channel="sms")
     assert set(sms.values_list("kind", flat=True)) == {
@@ -153,7 +156,7 @@ def test_sms_texts_carry_no_one_elses_data(lifecycle, submit, staff, units, comm
     }  # fmt: skip
     forbidden = [
         other.number, other.access_code, "13900001111", "赵六", "别处9号",  # another resident
-        "王", "承办", "handler", "dispatcher", "operator",  # staff
+        "欧阳", "铁柱", "handler", "dispatcher", "operator",  # staff
         "李雪贞", "13812345678", "12号楼", "楼牌号",  # even their own contact, address, problem
     ]  # fmt: skip
     for row in sms:
@@ -174,3 +177,34 @@ def test_the_reply_email_carries_the_reply_and_the_rating_link(lifecycle, staff,
     assert ticket.number in text.subject
     assert "已安装楼牌" in text.body
     assert f"http://127.0.0.1:8000/track/?number={ticket.number}" in text.body
+
+
+def test_callback_result_tells_how_to_ask_for_reopening(lifecycle, staff, committed):
+    from tickets.notice_texts import render
+
+    ticket = committed(lifecycle, "replied")
+    committed(
+        services.ticket_record_callback, ticket_id=ticket.pk, actor=staff["callback"],
+        contacted=True, solved=False, satisfaction="unsatisfied",
+    )  # fmt: skip
+    notice = Notification.objects.get(ticket=ticket, kind=Kind.CALLED_BACK)
+    assert notice.data["solved"] is False
+    text = render(notice).body
+    assert ticket.number in text and "/track/?number=" in text
+    assert "13812345678" not in text and "李雪贞" not in text
+
+
+def test_no_callback_notice_when_the_resident_rated_it_or_was_not_reached(
+    lifecycle, staff, committed
+):
+    rated = committed(lifecycle, "replied")
+    committed(
+        services.ticket_record_callback, ticket_id=rated.pk, actor=None,
+        contacted=True, solved=True, satisfaction="satisfied",
+    )  # fmt: skip
+    unreachable = committed(lifecycle, "replied")
+    committed(
+        services.ticket_record_callback, ticket_id=unreachable.pk, actor=staff["callback"],
+        reachable=False,
+    )  # fmt: skip
+    assert not Notification.objects.filter(kind=Kind.CALLED_BACK).exists()

@@ -45,6 +45,7 @@ class Notification(models.Model):
         EXTENDED = "extended", _("reply deadline extended")
         REPLIED = "replied", _("reply ready")
         REOPENED = "reopened", _("demand reopened")
+        CALLED_BACK = "called_back", _("callback result")
 
     class Channel(models.TextChoices):
         EMAIL = "email", _("e-mail")
