@@ -162,6 +162,7 @@ CALLBACK_COLUMNS = [
     "comment",
 ]
 SUBMITTED_AT = TICKET_COLUMNS.index("submitted_at")
+BIG_LOAD = 100_000  # tickets: from here on, slow indexes are rebuilt after the load
 CITIZEN_COLUMNS = ["id", "phone", "name", "email", "created_at"]
 
 
@@ -382,6 +383,20 @@ def generate(count: int, *, days: int = 365, seed: int | None = None, progress=N
         ctx = build_context(days=days, seed=seed)
         _citizens(ctx, writer, max(50, min(count // 3, 300_000)), rng)
     totals = defaultdict(int)
+    suspend = count >= BIG_LOAD
+    if suspend:
+        writer.suspend_slow_indexes()
+    try:
+        first_ticket_id = _write_all(ctx, writer, rng, count, chunk, totals, progress)
+    finally:
+        if suspend:
+            writer.restore_slow_indexes()
+    if first_ticket_id is not None:
+        writer.verify([Ticket, TicketEvent, Assignment, Extension, Callback], first_ticket_id)
+    return dict(totals)
+
+
+def _write_all(ctx, writer, rng, count, chunk, totals, progress):
     first_ticket_id = None
     done = 0
     while done < count:
@@ -397,9 +412,7 @@ def generate(count: int, *, days: int = 365, seed: int | None = None, progress=N
         done += size
         if progress:
             progress(size)
-    if first_ticket_id is not None:
-        writer.verify([Ticket, TicketEvent, Assignment, Extension, Callback], first_ticket_id)
-    return dict(totals)
+    return first_ticket_id
 
 
 def _assign_numbers(rows: list[list]) -> None:

@@ -9,6 +9,7 @@ import json
 
 from django.db import IntegrityError, connection, models
 
+from tickets import search
 from tickets.models import Ticket
 
 
@@ -24,6 +25,12 @@ class Writer:
 
     def verify(self, models_written, first_ticket_id: int) -> None:
         """Called once at the end: raise if any written row points at a missing row."""
+
+    def suspend_slow_indexes(self) -> None:
+        """Before a large load: drop indexes cheaper to rebuild than to maintain row by row."""
+
+    def restore_slow_indexes(self) -> None:
+        """After it (also after a failure): build them again."""
 
 
 class PostgresWriter(Writer):
@@ -68,6 +75,14 @@ class PostgresWriter(Writer):
                 (orphans,) = cursor.fetchone()
             if orphans:
                 raise IntegrityError(f"{orphans} {model.__name__} rows point at missing rows")
+
+    def suspend_slow_indexes(self):
+        with connection.cursor() as cursor:
+            cursor.execute(search.DROP_DESCRIPTION_INDEX)
+
+    def restore_slow_indexes(self):
+        with connection.cursor() as cursor:
+            cursor.execute(search.CREATE_DESCRIPTION_INDEX)
 
     def reserve_ids(self, model, count):
         if count == 0:

@@ -103,3 +103,17 @@ def test_generated_events_name_who_acted(demo_city):
     generate(300, days=10, seed=3, chunk=300)
     unnamed = TicketEvent.objects.filter(actor_name="").exclude(action="submit")
     assert not unnamed.exists(), list(unnamed.values_list("action", flat=True)[:5])
+
+
+@pytest.mark.postgres
+def test_a_big_load_rebuilds_the_description_index_afterwards(demo_city, monkeypatch):
+    from django.db import connection
+
+    from portal.demo import generator
+    from tickets.search import DESCRIPTION_INDEX
+
+    monkeypatch.setattr(generator, "BIG_LOAD", 100)
+    generate(150, days=5, seed=5, chunk=150)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_indexes WHERE indexname = %s", [DESCRIPTION_INDEX])
+        assert cursor.fetchone() == (1,)
