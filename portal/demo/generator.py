@@ -8,6 +8,7 @@ recent tickets are still open in every status. Rows go to the database in chunks
 checks that what it writes obeys the same invariants the services keep.
 """
 
+import itertools
 import os
 import random
 from collections import defaultdict
@@ -170,8 +171,10 @@ CREATION = {Action.SUBMIT, Action.PHONE_INTAKE}
 
 
 def _weighted(pairs):
+    """(values, cumulative weights) for `rng.choices(values, cum_weights=…)`: summing the
+    weights once, not at every one of the millions of draws."""
     values, weights = zip(*pairs, strict=True)
-    return list(values), list(weights)
+    return list(values), list(itertools.accumulate(weights))
 
 
 CHANNEL_CHOICES = _weighted(CHANNELS)
@@ -209,7 +212,7 @@ class Context:
     start: datetime
     places: list[Place]
     leaves: list[LeafPlan]
-    leaf_weights: list[float]
+    leaf_weights: list[float]  # cumulative
     calendar: sla.WorkCalendar
     staff: dict[str, int | None]
     unit_names: dict[int, str]
@@ -331,7 +334,7 @@ def build_context(*, days: int, seed: int | None) -> Context:
         start=start,
         places=places,
         leaves=leaves,
-        leaf_weights=[leaf.weight for leaf in leaves],
+        leaf_weights=list(itertools.accumulate(leaf.weight for leaf in leaves)),
         calendar=calendar,
         staff=staff,
         unit_names={pk: u.name for pk, u in unit_by_id.items()},
@@ -472,10 +475,10 @@ class Life:
     def __init__(self, ctx: Context, chunk: Chunk, rng: random.Random, ticket_id, code, submitted):
         self.ctx, self.chunk, self.rng = ctx, chunk, rng
         self.id, self.code, self.submitted = ticket_id, code, submitted
-        self.leaf = rng.choices(ctx.leaves, weights=ctx.leaf_weights)[0]
+        self.leaf = rng.choices(ctx.leaves, cum_weights=ctx.leaf_weights)[0]
         self.place = rng.choice(ctx.places)
         self.urgency = self.leaf.urgency
-        self.channel = rng.choices(*CHANNEL_CHOICES)[0]
+        self.channel = rng.choices(CHANNEL_CHOICES[0], cum_weights=CHANNEL_CHOICES[1])[0]
         self.kind = rng.choice(self.leaf.kinds)
         self.anonymous = rng.random() < 0.03
         if self.anonymous:
@@ -689,7 +692,7 @@ class Life:
                 )
         if signed > self.ctx.now:
             return False
-        method = rng.choices(*CONTACT_CHOICES)[0]
+        method = rng.choices(CONTACT_CHOICES[0], cum_weights=CONTACT_CHOICES[1])[0]
         self.lead_row[11], self.lead_row[12], self.lead_row[13] = signed, contacted, method
         actor, name = self.unit_actor(lead)
         on_time = contacted <= self.response_due
@@ -806,7 +809,8 @@ class Life:
         if valid:
             contacted = rng.random() < 0.95
             solved = rng.random() < (0.85 if contacted else 0.5)
-            satisfaction = rng.choices(*(SOLVED_CHOICES if solved else UNSOLVED_CHOICES))[0]
+            values, cumulative = SOLVED_CHOICES if solved else UNSOLVED_CHOICES
+            satisfaction = rng.choices(values, cum_weights=cumulative)[0]
         operator = self.ctx.staff["callback"]
         self.chunk.callbacks.append(
             (
