@@ -278,11 +278,23 @@ class RepeatDemand(models.Model):
 
 
 class DirtyPeriod(models.Model):
-    """A day whose summaries must be recomputed (filled when tickets change, drained by the
-    refresh task). Months follow from their days."""
+    """A day whose summaries must be recomputed for a change that does not touch a ticket (a
+    callback review); drained by the refresh task. Months follow from their days."""
 
     day = models.DateField(primary_key=True)
     marked_at = models.DateTimeField(auto_now=True)
 
     def __str__(self):
         return str(self.day)
+
+
+class RefreshState(models.Model):
+    """Until when the summaries have taken ticket changes into account."""
+
+    SUMMARIES = "summaries"
+
+    name = models.CharField(max_length=20, primary_key=True)
+    refreshed_until = models.DateTimeField(null=True)
+
+    def __str__(self):
+        return f"{self.name}: {self.refreshed_until}"

@@ -6,8 +6,9 @@ Invariants:
   transaction, so a refreshed period equals a rebuilt one;
 - day-keyed tables (intake, place × category, repeats) are recomputed per Beijing day;
   month-keyed ones (units, categories) per month;
-- `mark_dirty` records the days a ticket change touched; `refresh_dirty` recomputes those days
-  and their months (the Celery task runs it on a schedule); `rebuild` recomputes everything.
+- `refresh_dirty` (the Celery task runs it on a schedule) recomputes the days tickets changed
+  since its last run touched, found from `Ticket.updated_at`, and the days `mark_dirty` recorded
+  for changes that do not touch a ticket (reviews); `rebuild` recomputes any period.
 """
 
 from collections.abc import Iterable
@@ -25,6 +26,7 @@ from .models import (
     DailyIntake,
     DirtyPeriod,
     PlaceCategoryDay,
+    RefreshState,
     RepeatDemand,
     UnitMonth,
 )
@@ -73,19 +75,6 @@ def mark_dirty(days: Iterable[date]) -> None:
         DirtyPeriod.objects.bulk_create(
             rows, update_conflicts=True, unique_fields=["day"], update_fields=["marked_at"]
         )
-
-
-def days_touched_by(ticket_id: int) -> set[date]:
-    """The days a change to this ticket can have altered: its submission day (intake tables),
-    today (the event: a dispatch, a callback), and the day of its current lead assignment's
-    dispatch (that assignment's deadlines kept)."""
-    row = Ticket.objects.filter(pk=ticket_id).values_list("submitted_at", "dispatched_at").first()
-    if row is None:
-        return set()
-    days = {local_day(timezone.now()), local_day(row[0])}
-    if row[1]:
-        days.add(local_day(row[1]))
-    return days
 
 
 # -- day tables -------------------------------------------------------------------------------
@@ -264,22 +253,55 @@ def _category_rows(month, start, end) -> dict[int, dict]:
 # -- draining and rebuilding ---------------------------------------------------------------------
 
 
-def refresh_dirty(limit: int = 400) -> int:
-    """Recompute the marked days (oldest first) and their months; return how many days.
+# Changes are found from the tickets' `updated_at` (indexed) since the last refresh, with an
+# overlap: a transaction that saved a ticket just before the last refresh started may have
+# committed just after it. Recomputing a period twice is harmless.
+OVERLAP = timedelta(minutes=10)
+
+
+def changed_days(since: datetime, now: datetime) -> set[date]:
+    """The days whose summaries a ticket change since `since` can have altered: the submission
+    and dispatch days of every ticket changed since, and every day from `since` to now (the
+    events themselves: dispatches, callbacks)."""
+    days = {
+        local_day(since) + timedelta(days=i)
+        for i in range((local_day(now) - local_day(since)).days + 1)
+    }
+    changed = Ticket.objects.filter(updated_at__gt=since).values_list(
+        "submitted_at", "dispatched_at"
+    )
+    for submitted, dispatched in changed.iterator(chunk_size=2000):
+        days.add(local_day(submitted))
+        if dispatched:
+            days.add(local_day(dispatched))
+    return days
+
+
+def refresh_dirty() -> int:
+    """Recompute what changed since the last refresh (see `changed_days`), plus the days marked
+    by other changes (reviews), and their months; return how many days. The first run, with no
+    earlier refresh, recomputes everything.
 
     A day marked again while it is being recomputed keeps its mark (its `marked_at` moved on),
     so no change is lost between the read and the delete.
     """
-    marks = list(DirtyPeriod.objects.order_by("day")[:limit])
-    if not marks:
-        return 0
-    for mark in marks:
-        refresh_day(mark.day)
-    for month in sorted({month_of(mark.day) for mark in marks}):
+    now = timezone.now()
+    state, _created = RefreshState.objects.get_or_create(name=RefreshState.SUMMARIES)
+    marks = list(DirtyPeriod.objects.all())
+    days = {mark.day for mark in marks}
+    if state.refreshed_until is None:
+        days |= set(ticket_days())
+    else:
+        days |= changed_days(state.refreshed_until - OVERLAP, now)
+    for day in sorted(days):
+        refresh_day(day)
+    for month in sorted({month_of(day) for day in days}):
         refresh_month(month)
     for mark in marks:
         DirtyPeriod.objects.filter(day=mark.day, marked_at=mark.marked_at).delete()
-    return len(marks)
+    state.refreshed_until = now
+    state.save(update_fields=["refreshed_until"])
+    return len(days)
 
 
 def ticket_days(first: date | None = None, last: date | None = None) -> list[date]:
@@ -295,8 +317,10 @@ def ticket_days(first: date | None = None, last: date | None = None) -> list[dat
     return [first + timedelta(days=i) for i in range((last - first).days + 1)]
 
 
-def rebuild(days: list[date], progress=None) -> None:
-    """Recompute the given days and every month they fall in."""
+def rebuild(days: list[date], progress=None, *, complete: bool = False) -> None:
+    """Recompute the given days and every month they fall in. `complete`: these are all the
+    days there are, so later refreshes need only look at changes from now on."""
+    started = timezone.now()
     for day in days:
         refresh_day(day)
         if progress:
@@ -305,3 +329,7 @@ def rebuild(days: list[date], progress=None) -> None:
         refresh_month(month)
         if progress:
             progress(0)
+    if complete:
+        RefreshState.objects.update_or_create(
+            name=RefreshState.SUMMARIES, defaults={"refreshed_until": started}
+        )

@@ -2,15 +2,18 @@
 
 A number is the local (Asia/Shanghai) date of submission and a per-day sequence:
 `20261126000123`. Numbers are unique, sort by date, and are easy to read out on the phone.
-The sequence is taken in its own short statement (an upsert), so concurrent submissions do not
+The sequence is taken in its own short transaction (an upsert), so concurrent submissions do not
 queue behind one another's transactions; a failed submission leaves a gap, which is harmless.
+On PostgreSQL that transaction commits without waiting for its WAL flush: the ticket's own
+(synchronous) commit flushes the WAL up to and including it, so a number a stored ticket carries
+is never reissued after a crash, and a number lost in a crash was never given to a ticket.
 The access code is a separate random secret the resident needs to track the ticket publicly.
 """
 
 import secrets
 from datetime import date, datetime
 
-from django.db import connection
+from django.db import connection, transaction
 
 from .models import TicketNumberCounter
 from .sla import SHANGHAI
@@ -24,7 +27,12 @@ ACCESS_CODE_LENGTH = 8
 def allocate(day: date, count: int = 1) -> range:
     """Reserve `count` consecutive sequence numbers for `day`; returns them."""
     table = connection.ops.quote_name(TicketNumberCounter._meta.db_table)
-    with connection.cursor() as cursor:
+    # Only a transaction of our own may skip the flush wait (never a caller's, inside which
+    # SET LOCAL would relax the caller's commit too).
+    own_transaction = not connection.in_atomic_block
+    with transaction.atomic(), connection.cursor() as cursor:
+        if own_transaction and connection.vendor == "postgresql":
+            cursor.execute("SET LOCAL synchronous_commit TO OFF")
         cursor.execute(
             f"INSERT INTO {table} (day, last) VALUES (%s, %s) "
             f"ON CONFLICT (day) DO UPDATE SET last = {table}.last + excluded.last "

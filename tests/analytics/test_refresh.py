@@ -11,7 +11,6 @@ from analytics import findings, refresh
 from analytics.models import (
     CategoryMonth,
     DailyIntake,
-    DirtyPeriod,
     PlaceCategoryDay,
     RepeatDemand,
     UnitMonth,
@@ -36,8 +35,7 @@ def test_incremental_refresh_equals_a_full_rebuild(urgency, staff, units, intake
     call_command("load_demo_city", quiet_logins=True, verbosity=0)
     generate(400, days=40, seed=11, chunk=400)
     call_command("rebuild_stats", all=True, verbosity=0)
-    DirtyPeriod.objects.all().delete()
-    # Changes through the services: each marks its days (on commit) for the refresh.
+    # Changes through the services; the refresh finds them by the tickets' updated_at.
     from tickets.models import Ticket
 
     accepted = Ticket.objects.filter(status="accepted").first()
@@ -49,9 +47,7 @@ def test_incremental_refresh_equals_a_full_rebuild(urgency, staff, units, intake
     services.ticket_submit(**intake)
     submitted = Ticket.objects.filter(status="submitted").first()
     services.ticket_accept(ticket_id=submitted.pk, actor=staff["operator"], kind="complaint")
-    assert DirtyPeriod.objects.exists()
     refresh.refresh_dirty()
-    assert not DirtyPeriod.objects.exists()
     incremental = snapshot()
     call_command("rebuild_stats", all=True, verbosity=0)
     assert snapshot() == incremental
@@ -120,3 +116,15 @@ def test_rebuild_command_reports_and_fills_the_month(submit):
     call_command("rebuild_stats", month=month, verbosity=0)
     assert DailyIntake.objects.get().tickets == 1
     assert CategoryMonth.objects.get().tickets == 1
+
+
+@pytest.mark.django_db
+def test_the_first_refresh_computes_everything_and_later_ones_only_changes(submit):
+    with time_machine.travel("2026-09-10 09:00 +0800"):
+        submit()
+    with time_machine.travel("2026-11-20 09:00 +0800"):
+        submit()
+        assert refresh.refresh_dirty() == len(refresh.ticket_days())  # no earlier refresh
+    assert DailyIntake.objects.count() == 2
+    with time_machine.travel("2026-11-20 09:30 +0800"):
+        assert refresh.refresh_dirty() == 1  # nothing changed: only today is looked at again

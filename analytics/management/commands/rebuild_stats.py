@@ -34,7 +34,7 @@ class Command(BaseCommand):
         months = {refresh.month_of(d) for d in period}
         started = time.monotonic()
         with tqdm(total=len(period), unit="day", disable=options["verbosity"] == 0) as bar:
-            refresh.rebuild(period, progress=bar.update)
+            refresh.rebuild(period, progress=bar.update, complete=all)
         elapsed = time.monotonic() - started
         self.stdout.write(
             f"Rebuilt {len(period)} days and {len(months)} months in {elapsed:.1f} s."
