@@ -72,18 +72,22 @@ def likely_repeats(phone: str, *, category=None, address: str = "", now=None):
     )
 
 
+def at_place(region) -> Q | None:
+    """Tickets located at `region` or inside it, by the ticket's own district, street or
+    community column (indexed with the category and date); None above the district."""
+    column = {
+        Region.Level.COMMUNITY: "community",
+        Region.Level.STREET: "street",
+        Region.Level.DISTRICT: "district",
+    }.get(region.level)
+    return Q(**{column: region}) if column else None
+
+
 def duplicate_candidates(ticket: Ticket, *, limit: int = 10):
-    """Other tickets of the last 30 days about the same category in the same place: the likely
+    """Other tickets of the last 30 days about the same category at the same place: the likely
     originals when an operator closes a ticket as a duplicate."""
-    place = (
-        Q(community=ticket.community_id)
-        if ticket.community_id
-        else Q(street=ticket.street_id)
-        if ticket.street_id
-        else Q(district=ticket.district_id)
-    )
     return (
-        Ticket.objects.filter(place, category=ticket.category_id)
+        Ticket.objects.filter(at_place(ticket.region), category=ticket.category_id)
         .filter(submitted_at__gte=ticket.submitted_at - REPEAT_WINDOW)
         .exclude(pk=ticket.pk)
         .filter(duplicate_of__isnull=True)
@@ -95,15 +99,11 @@ def open_tickets_like(*, category, region, limit: int = 5) -> QuerySet[Ticket]:
     """Open tickets of the same leaf category at the same place (community, else street, else
     district), newest first: the residents' "already reported?" list. Callers show only public
     facts (number, date, status, handling unit), never the description, address or contact."""
-    place = {
-        Region.Level.COMMUNITY: "community",
-        Region.Level.STREET: "street",
-        Region.Level.DISTRICT: "district",
-    }.get(region.level)
+    place = at_place(region)
     if place is None:
         return Ticket.objects.none()
     return (
-        Ticket.objects.filter(**{place: region}, category=category)
+        Ticket.objects.filter(place, category=category)
         .exclude(status=Status.CLOSED)
         .select_related("lead_unit")
         .only("number", "status", "submitted_at", "category_id", "lead_unit__name")
