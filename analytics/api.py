@@ -15,7 +15,7 @@ from rest_framework.views import APIView
 from departments.models import Department
 
 from . import evaluation, findings
-from .refresh import month_of, previous_month
+from .refresh import last_month, this_month
 from .staff import RANKED_KINDS, may_analyse
 
 
@@ -123,7 +123,7 @@ class RankingsView(AnalyticsView):
     )
     def get(self, request):
         data = _valid(RankingsInput, request)
-        month = (data.get("month") or previous_month(month_of(timezone.localdate()))).replace(day=1)
+        month = (data.get("month") or last_month()).replace(day=1)
         standings = evaluation.standings(data["kind"], month, excluded=data["excluded"])
         return Response(StandingOutput(standings, many=True).data)
 
@@ -139,7 +139,7 @@ class UnitTrendView(AnalyticsView):
     def get(self, request, code):
         unit = get_object_or_404(Department, code=code)
         data = _valid(MonthInput, request)
-        month = (data.get("month") or previous_month(month_of(timezone.localdate()))).replace(day=1)
+        month = (data.get("month") or last_month()).replace(day=1)
         return Response(TrendPointOutput(evaluation.trend(unit, month), many=True).data)
 
 
@@ -184,7 +184,7 @@ class TopicsView(AnalyticsView):
     )
     def get(self, request):
         data = _valid(MonthInput, request)
-        month = (data.get("month") or month_of(timezone.localdate())).replace(day=1)
+        month = (data.get("month") or this_month()).replace(day=1)
         return Response(TopicOutput(findings.topic_candidates(month), many=True).data)
 
 

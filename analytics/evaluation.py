@@ -61,11 +61,14 @@ class Scheme:
         return asdict(counts.rates(self.weights))
 
 
-def scheme_for(kind: str, month: date) -> Scheme:
-    """The scheme in force for a unit kind in a month: the kind's own, else the general one."""
-    schemes = EvaluationScheme.objects.filter(valid_from__lte=month, unit_kind__in=[kind, ""])
-    chosen = sorted(schemes, key=lambda s: (s.unit_kind == kind, s.valid_from))
-    return Scheme.of(chosen[-1] if chosen else None)
+def scheme_for(kind: str, month: date, schemes=None) -> Scheme:
+    """The scheme in force for a unit kind in a month: the kind's own, else the general one.
+    `schemes`: the rows to choose from, when the caller loaded them once for many months."""
+    if schemes is None:
+        schemes = EvaluationScheme.objects.filter(valid_from__lte=month, unit_kind__in=[kind, ""])
+    candidates = [s for s in schemes if s.unit_kind in (kind, "") and s.valid_from <= month]
+    chosen = max(candidates, key=lambda s: (s.unit_kind == kind, s.valid_from), default=None)
+    return Scheme.of(chosen)
 
 
 NAMES = ("valid", "contacted", "solved", "satisfied", "basically")
@@ -167,9 +170,10 @@ def trend(unit: Department, last_month: date, months: int = 12, *, excluded: boo
         r.month: r
         for r in UnitMonth.objects.filter(unit=unit, month__gte=first, month__lte=last_month)
     }
+    schemes = list(EvaluationScheme.objects.filter(unit_kind__in=[unit.kind, ""]))
     series, month = [], first
     while month <= last_month:
-        scheme = scheme_for(unit.kind, month)
+        scheme = scheme_for(unit.kind, month, schemes)
         row = rows.get(month)
         counts = figures(row, scheme, excluded=excluded) if row else stats.Counts()
         rates = scheme.rates(counts)
@@ -189,8 +193,11 @@ def kind_rates(month: date, *, excluded: bool = True) -> dict[str, stats.Rates]:
     """Each unit kind's rates for a month, over all its units' callbacks (the dashboard)."""
     totals: dict[str, dict] = {}
     schemes: dict[str, Scheme] = {}
+    rows = list(EvaluationScheme.objects.filter(valid_from__lte=month))
     for row in UnitMonth.objects.filter(month=month):
-        scheme = schemes.setdefault(row.unit_kind, scheme_for(row.unit_kind, month))
+        if row.unit_kind not in schemes:
+            schemes[row.unit_kind] = scheme_for(row.unit_kind, month, rows)
+        scheme = schemes[row.unit_kind]
         counts = figures(row, scheme, excluded=excluded)
         total = totals.setdefault(row.unit_kind, dict.fromkeys(NAMES, 0))
         for name in NAMES:

@@ -8,7 +8,6 @@ from datetime import date
 from django.db.models import Sum
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_page
 from django.views.decorators.http import require_GET
@@ -19,7 +18,7 @@ from tickets.models import Category
 from . import evaluation
 from .findings import category_ancestors
 from .models import PlaceCategoryDay
-from .refresh import month_of, previous_month
+from .refresh import last_month
 
 CACHE_SECONDS = 600
 
@@ -31,7 +30,7 @@ def _month(value: str | None) -> date:
             return date.fromisoformat(f"{value}-01")
         except ValueError:
             raise Http404 from None
-    return previous_month(month_of(timezone.localdate()))
+    return last_month()
 
 
 def intake_rows(month: date) -> list[dict]:

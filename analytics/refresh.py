@@ -58,6 +58,15 @@ def previous_month(month: date) -> date:
     return (month.replace(day=1) - timedelta(days=1)).replace(day=1)
 
 
+def this_month() -> date:
+    return month_of(local_day(timezone.now()))
+
+
+def last_month() -> date:
+    """The last complete month: the default of the rankings and the public statistics."""
+    return previous_month(this_month())
+
+
 def month_bounds(month: date) -> tuple[datetime, datetime]:
     return (
         datetime.combine(month, time.min, tzinfo=SHANGHAI),

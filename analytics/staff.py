@@ -3,7 +3,7 @@ repeat demands, monthly-topic candidates. Each page is a table (with a chart whe
 the same table as CSV (`?format=csv`). Pages read the summary tables only."""
 
 import csv
-from datetime import date, timedelta
+from datetime import timedelta
 from urllib.parse import urlencode
 
 from django import forms
@@ -21,7 +21,7 @@ from tickets import permissions
 from tickets.models import Channel, Kind
 
 from . import evaluation, findings
-from .refresh import month_of, next_month, previous_month
+from .refresh import last_month, month_of, next_month, this_month
 
 RANKED_KINDS = [(k.value, k.label) for k in Department.Kind if k != Department.Kind.HOTLINE_CENTRE]
 
@@ -39,10 +39,6 @@ def percent(value) -> str:
 
 def signed(value) -> str:
     return "" if value is None else f"{value * 100:+.1f}"
-
-
-def this_month() -> date:
-    return month_of(timezone.localdate())
 
 
 class MonthField(forms.DateField):
@@ -153,11 +149,11 @@ def rates_view(request):
     form, data = _bound(
         RatesFilter,
         request,
-        month=f"{previous_month(this_month()):%Y-%m}",
+        month=f"{last_month():%Y-%m}",
         kind=Department.Kind.STREET_OFFICE,
         excluded="1",
     )
-    month = data.get("month") or previous_month(this_month())
+    month = data.get("month") or last_month()
     kind = data.get("kind") or Department.Kind.STREET_OFFICE
     excluded = data.get("excluded", "1") != "0"
     standings = evaluation.standings(kind, month.replace(day=1), excluded=excluded)
@@ -227,11 +223,9 @@ def unit_view(request, unit_id):
     """One unit over 12 months, with links from each rate to the callbacks that lowered it."""
     _guard(request)
     unit = get_object_or_404(Department, pk=unit_id)
-    form, data = _bound(
-        RatesFilter, request, month=f"{previous_month(this_month()):%Y-%m}", excluded="1"
-    )
+    form, data = _bound(RatesFilter, request, month=f"{last_month():%Y-%m}", excluded="1")
     del form.fields["kind"]
-    last = (data.get("month") or previous_month(this_month())).replace(day=1)
+    last = (data.get("month") or last_month()).replace(day=1)
     series = evaluation.trend(unit, last, excluded=data.get("excluded", "1") != "0")
     callbacks = reverse("admin:tickets_callback_changelist")
     headers = [
