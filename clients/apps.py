@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class ClientsConfig(AppConfig):
     name = "clients"
     verbose_name = _("API clients and tokens")
+
+    def ready(self):
+        from . import signals  # noqa: F401

@@ -5,7 +5,9 @@ A new key is returned once by the function that makes it and is never readable a
 
 import secrets
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -95,14 +97,32 @@ def staff_token_revoke(*, token: StaffToken) -> None:
 
 
 def client_for_key(key: str) -> ApiClient | None:
-    """The active client holding `key`, with its service user; None for anything else."""
+    """The active client holding `key`, with its service user; None for anything else.
+
+    With a shared cache (`PORTAL_API_KEY_CACHE_SECONDS` > 0) the client found is kept there
+    under its key's digest; every change to the client or its user clears that entry
+    (`clients.signals`), so a revoked or rotated key stops working at once in every process.
+    """
     if keys.kind_of(key) != keys.CLIENT:
         return None
-    return (
+    digest = keys.digest(key)
+    seconds = settings.PORTAL_API_KEY_CACHE_SECONDS
+    if seconds > 0:
+        client = cache.get(cache_key(digest))
+        if client is not None:
+            return client
+    client = (
         ApiClient.objects.select_related("user")
-        .filter(key_hash=keys.digest(key), is_active=True, user__is_active=True)
+        .filter(key_hash=digest, is_active=True, user__is_active=True)
         .first()
     )
+    if client is not None and seconds > 0:
+        cache.set(cache_key(digest), client, seconds)
+    return client
+
+
+def cache_key(digest: str) -> str:
+    return f"api-client:{digest}"
 
 
 def staff_token_for_key(key: str) -> StaffToken | None:

@@ -1,29 +1,88 @@
 """Rate limits: each API client its own (set in the admin), staff and anonymous callers the
 rates of `REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]` ("staff", "anon").
 
-Counters live in the default cache: per process with the local-memory cache, shared by all
-processes when REDIS_CACHE_URL is set (production). A refused request gets HTTP 429 with
-`Retry-After`.
+Counted by the `limits` library's fixed-window strategy: one atomic increment per request (on
+Redis a single script call that also sets the window's expiry), whatever the rate, where DRF's own
+throttles read and rewrite the list of every request's time in the window and the cache API needs
+three round trips. The counters live in `PORTAL_API_RATE_STORAGE`: the Redis of REDIS_CACHE_URL in
+production, shared by every process; otherwise each process's memory. A refused request gets HTTP
+429 with `Retry-After` (the seconds until its window ends); if the counter store does not answer,
+requests are refused and the error is logged (fail closed, as on the residents' site).
 """
 
-from rest_framework.throttling import SimpleRateThrottle
+import logging
+import math
+import time
+from functools import cache
+
+from limits import (
+    RateLimitItemPerDay,
+    RateLimitItemPerHour,
+    RateLimitItemPerMinute,
+    RateLimitItemPerSecond,
+    storage,
+    strategies,
+)
+from rest_framework.settings import api_settings
+from rest_framework.throttling import BaseThrottle
 
 from .models import ApiClient
 
+log = logging.getLogger(__name__)
 
-class KeyRateThrottle(SimpleRateThrottle):
-    scope = "staff"
+PER = {
+    "s": RateLimitItemPerSecond,
+    "m": RateLimitItemPerMinute,
+    "h": RateLimitItemPerHour,
+    "d": RateLimitItemPerDay,
+}
+
+
+@cache
+def limiter() -> strategies.FixedWindowRateLimiter:
+    """The process's limiter, made on first use (after the server forks its workers)."""
+    from django.conf import settings
+
+    return strategies.FixedWindowRateLimiter(
+        storage.storage_from_string(settings.PORTAL_API_RATE_STORAGE)
+    )
+
+
+@cache
+def parse_rate(rate: str):
+    """'120/min' (the form `clients.models.rate_validator` accepts) as a `limits` item."""
+    count, _slash, period = rate.partition("/")
+    return PER[period.strip()[:1].lower()](int(count), namespace="api")
+
+
+def reset() -> None:
+    """Forget every counter (tests)."""
+    limiter().storage.reset()
+
+
+class KeyRateThrottle(BaseThrottle):
+    THROTTLE_RATES = api_settings.DEFAULT_THROTTLE_RATES
 
     def __init__(self):
-        # The rate depends on the caller; it is resolved per request in allow_request.
-        pass
+        self.retry_after = None
 
     def allow_request(self, request, view):
-        self.rate = self._rate_for(request)
-        if self.rate is None:
+        rate = self._rate_for(request)
+        if rate is None:
             return True
-        self.num_requests, self.duration = self.parse_rate(self.rate)
-        return super().allow_request(request, view)
+        item, ident = parse_rate(rate), self._ident(request)
+        try:
+            if limiter().hit(item, ident):
+                return True
+            reset_at = limiter().get_window_stats(item, ident).reset_time
+            self.retry_after = max(math.ceil(reset_at - time.time()), 1)
+        except Exception:
+            log.exception("API rate limit: the counter store did not answer; refusing")
+            self.retry_after = 1
+        return False
+
+    def wait(self):
+        return self.retry_after
 
     def _rate_for(self, request):
         if isinstance(request.auth, ApiClient):
@@ -31,11 +90,9 @@ class KeyRateThrottle(SimpleRateThrottle):
         scope = "staff" if request.user and request.user.is_authenticated else "anon"
         return self.THROTTLE_RATES.get(scope)
 
-    def get_cache_key(self, request, view):
+    def _ident(self, request) -> str:
         if isinstance(request.auth, ApiClient):
-            ident = f"client-{request.auth.pk}"
-        elif request.user and request.user.is_authenticated:
-            ident = f"user-{request.user.pk}"
-        else:
-            ident = f"ip-{self.get_ident(request)}"
-        return f"throttle:{ident}"
+            return f"client-{request.auth.pk}"
+        if request.user and request.user.is_authenticated:
+            return f"user-{request.user.pk}"
+        return f"ip-{self.get_ident(request)}"

@@ -158,8 +158,28 @@ CACHES = {
         }
         if os.environ.get("REDIS_CACHE_URL")
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
-    )
+    ),
+    # Categories and regions read by every submission (tickets.lookups): kept in each process's
+    # memory, cleared there when one is saved, reloaded elsewhere within TIMEOUT seconds.
+    "reference": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "reference",
+        "TIMEOUT": int(os.environ.get("PORTAL_REFERENCE_CACHE_SECONDS", "60")),
+        "OPTIONS": {"MAX_ENTRIES": 20000},
+    },
 }
+# An API client found by its key is kept this many seconds in the default cache, which every
+# change to the client clears. Only a shared (Redis) cache can clear it in every process at once,
+# so with the per-process memory cache keys are looked up on each request (0).
+# Where the API's rate-limit counters live (clients.throttling): Redis shared by every process in
+# production, else each process's memory.
+PORTAL_API_RATE_STORAGE = os.environ.get(
+    "API_RATE_STORAGE", os.environ.get("REDIS_CACHE_URL") or "memory://"
+)
+_KEY_CACHE_DEFAULT = "30" if os.environ.get("REDIS_CACHE_URL") else "0"
+PORTAL_API_KEY_CACHE_SECONDS = int(
+    os.environ.get("PORTAL_API_KEY_CACHE_SECONDS", _KEY_CACHE_DEFAULT)
+)
 
 # Celery. The embedded default is kombu's filesystem transport: a real broker with no server,
 # enough for one worker and beat on one machine. Production points this at Redis or RabbitMQ.

@@ -46,6 +46,17 @@ def test_settings(settings):
     }
 
 
+@pytest.fixture(autouse=True)
+def fresh_counters_and_reference_cache():
+    """API rate-limit counters and the cached categories and regions outlive a test's rolled-back
+    rows: each test starts without them."""
+    from clients import throttling
+    from tickets import lookups
+
+    throttling.reset()
+    lookups.clear()
+
+
 @pytest.fixture(autouse=True, scope="session")
 def celery_broker_in_memory():
     """Tasks the code under test enqueues go to kombu's in-memory broker, not to the demo's

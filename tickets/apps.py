@@ -7,5 +7,5 @@ class TicketsConfig(AppConfig):
     verbose_name = _("Tickets")
 
     def ready(self):
-        # Registers the system checks; connects the resident's notices to ticket_changed.
-        from . import checks, resident_notices  # noqa: F401
+        # Registers the system checks and the reference cache's clearing.
+        from . import checks, lookups  # noqa: F401

@@ -27,20 +27,50 @@ ACCESS_CODE_LENGTH = 8
 def allocate(day: date, count: int = 1) -> range:
     """Reserve `count` consecutive sequence numbers for `day`; returns them."""
     table = connection.ops.quote_name(TicketNumberCounter._meta.db_table)
-    # Only a transaction of our own may skip the flush wait (never a caller's, inside which
-    # SET LOCAL would relax the caller's commit too).
-    own_transaction = not connection.in_atomic_block
-    with transaction.atomic(), connection.cursor() as cursor:
-        if own_transaction and connection.vendor == "postgresql":
-            cursor.execute("SET LOCAL synchronous_commit TO OFF")
-        cursor.execute(
-            f"INSERT INTO {table} (day, last) VALUES (%s, %s) "
-            f"ON CONFLICT (day) DO UPDATE SET last = {table}.last + excluded.last "
-            "RETURNING last",
-            [day, count],
-        )
-        (last,) = cursor.fetchone()
+    upsert = (
+        f"INSERT INTO {table} (day, last) VALUES (%s, %s) "
+        f"ON CONFLICT (day) DO UPDATE SET last = {table}.last + excluded.last "
+        "RETURNING last"
+    )
+    if _one_round_trip_possible():
+        last = _allocate_in_one_round_trip(upsert, day, count)
+    else:
+        # Inside a caller's transaction (SET LOCAL would relax the caller's commit too), or on
+        # SQLite: an ordinary (savepoint or) transaction.
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(upsert, [day, count])
+            (last,) = cursor.fetchone()
     return range(last - count + 1, last + 1)
+
+
+def _one_round_trip_possible() -> bool:
+    return (
+        connection.vendor == "postgresql"
+        and not connection.in_atomic_block
+        and not connection.settings_dict.get("OPTIONS", {}).get("server_side_binding")
+    )
+
+
+def _allocate_in_one_round_trip(upsert: str, day: date, count: int) -> int:
+    """Our own transaction, sent as one simple query (psycopg's client-side binding cursor
+    allows several statements): begin, skip the flush wait, upsert, commit. Its results are
+    BEGIN, SET, the upsert's row and COMMIT, in that order."""
+    from psycopg.pq import TransactionStatus
+
+    with connection.cursor() as cursor:
+        try:
+            cursor.execute(
+                f"BEGIN; SET LOCAL synchronous_commit TO OFF; {upsert}; COMMIT", [day, count]
+            )
+            cursor.nextset()
+            cursor.nextset()
+            (last,) = cursor.fetchone()
+        except Exception:
+            # A failed statement leaves the rest of the string unrun, in an aborted transaction.
+            if connection.connection.info.transaction_status != TransactionStatus.IDLE:
+                cursor.execute("ROLLBACK")
+            raise
+    return last
 
 
 def format_number(day: date, sequence: int) -> str:

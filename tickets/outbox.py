@@ -1,6 +1,8 @@
 """The notification outbox: writing rows once, delivering each at most once, and catching up.
 
 Invariants:
+- `add` inserts rows written in the transaction of the event that causes them (they cannot exist
+  yet; the database's unique keys refuse a second one) and enqueues the pending ones after commit;
 - `create` inserts with ON CONFLICT DO NOTHING against the unique keys of `Notification`, so
   however many sweeps, beats or retries offer the same notice, one row exists; only the rows this
   call inserted are enqueued, and only after its transaction commits;
@@ -54,6 +56,23 @@ def create(rows: list[Notification]) -> list[int]:
         if pending:
             transaction.on_commit(lambda: enqueue(pending))
     return [pk for pk, _status in inserted]
+
+
+def add(rows: list[Notification]) -> list[int]:
+    """Insert new rows in the caller's transaction, in one statement; return their ids. The pending
+    ones are enqueued for delivery once that transaction commits (nothing, if it rolls back)."""
+    if not rows:
+        return []
+    now = timezone.now()
+    for row in rows:
+        row.created_at = row.created_at or now
+        if row.status == Status.PENDING:
+            row.next_attempt_at = row.created_at
+    Notification.objects.bulk_create(rows)
+    pending = [row.pk for row in rows if row.status == Status.PENDING]
+    if pending:
+        transaction.on_commit(lambda: enqueue(pending))
+    return [row.pk for row in rows]
 
 
 def enqueue(ids: list[int]) -> None:

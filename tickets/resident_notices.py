@@ -1,4 +1,4 @@
-"""The resident's notices, written to the outbox when a ticket changes (`ticket_changed`).
+"""The resident's notices, written to the outbox in the transaction of the change that causes them.
 
 Residents hear about: the submission itself (web, app, API, Open311: number, access code and what
 happens next), acceptance (number and access code; a phone ticket is accepted at intake),
@@ -6,23 +6,21 @@ dispatch, an approved extension, the reply (with the link to rate it), the resul
 callback a callback operator recorded (with the way to ask for reopening) and a reopening. Each goes
 by SMS to the contact mobile and by e-mail when an address was given.
 
-Invariants: nothing for an anonymous ticket; a notice's key is (ticket, kind, channel, the event's
-time), so a signal delivered twice writes one row; the receiver runs after the service's commit
-and never raises into the caller (the ticket is already stored; the relay catches up deliveries).
+Invariants: nothing for an anonymous ticket; the services call `write` inside their transaction,
+right after the event, so a notice exists exactly when its event does (a transactional outbox:
+nothing is re-read after commit, nothing is lost between commit and a receiver); its delivery is
+enqueued only once that transaction commits (`outbox.add`), and the relay catches up a delivery
+the broker lost. A notice's key is (ticket, kind, channel, the event's time): the database refuses
+a second row for one event.
 """
 
-import logging
-
 from django.conf import settings
-from django.dispatch import receiver
 from django.utils import translation
 
 from . import outbox
 from .models import Notification, Ticket, TicketEvent
-from .signals import ticket_changed
 from .workflow import Action
 
-log = logging.getLogger(__name__)
 Kind = Notification.Kind
 Channel = Notification.Channel
 
@@ -38,22 +36,11 @@ KIND_FOR_ACTION = {
 }
 
 
-@receiver(ticket_changed, dispatch_uid="tickets.resident_notices")
-def on_ticket_changed(sender, *, ticket_id, action, event_id, **kwargs):
+def write(ticket: Ticket, action: Action, event: TicketEvent) -> list[int]:
+    """Write the resident's notices for `event` (just recorded by `action` on `ticket`, in the
+    caller's transaction); returns the ids of the new rows."""
     kind = KIND_FOR_ACTION.get(action)
-    if kind is None:
-        return
-    try:
-        notify_resident(ticket_id=ticket_id, kind=kind, event_id=event_id)
-    except Exception:
-        log.exception("resident notice %s for ticket %s was not written", kind, ticket_id)
-
-
-def notify_resident(*, ticket_id: int, kind: Kind, event_id: int) -> list[int]:
-    """Write the resident's notices for one event; returns the ids of the new rows."""
-    ticket = Ticket.objects.select_related("lead_unit").get(pk=ticket_id)
-    event = TicketEvent.objects.get(pk=event_id)
-    if ticket.anonymous:
+    if kind is None or ticket.anonymous:
         return []
     if kind == Kind.EXTENDED and not event.data.get("approved"):
         return []
@@ -71,7 +58,7 @@ def notify_resident(*, ticket_id: int, kind: Kind, event_id: int) -> list[int]:
         return []
     data = _facts(ticket, kind, event)
     language = _language(ticket, kind)
-    return outbox.create(
+    return outbox.add(
         [
             Notification(
                 ticket=ticket,

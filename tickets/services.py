@@ -7,7 +7,9 @@ Invariants, for every function here:
 - it checks the transition (`workflow.check`) and the actor (`permissions.check`) before writing;
 - it saves with `update_fields` and appends exactly one `TicketEvent`;
 - deadlines come from `sla` with the ticket's urgency class and the work calendar;
-- side effects leave only after commit (`ticket_changed` is sent from `on_commit`);
+- the resident's notices are written with the event, in the same transaction
+  (`resident_notices.write`); side effects leave only after commit (deliveries are enqueued and
+  `ticket_changed` is sent from `on_commit`);
 - creation stores the ticket, its first event and its photos together, or nothing.
 Errors: ValidationError for bad input (naming the field), TransitionNotAllowed / RuleViolation
 (HTTP 409) and NotPermitted (403) from `tickets.exceptions`.
@@ -23,7 +25,7 @@ from django.utils.translation import gettext as _
 from departments.calendar import work_calendar
 from departments.models import Department, Membership, Region
 
-from . import events, numbering, permissions, sla, workflow
+from . import events, numbering, permissions, resident_notices, sla, workflow
 from .exceptions import RuleViolation
 from .media import MAX_PHOTOS, clean_image
 from .models import (
@@ -79,6 +81,7 @@ def _save(ticket: Ticket, fields: list[str]) -> None:
 
 
 def _announce(ticket: Ticket, action: Action, event: TicketEvent) -> None:
+    resident_notices.write(ticket, action, event)
     ticket_id, event_id = ticket.pk, event.pk
     transaction.on_commit(
         lambda: ticket_changed.send(

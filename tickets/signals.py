@@ -1,7 +1,9 @@
 """Signals sent after a ticket change has been committed.
 
-Receivers (notifications, search indexing, webhooks) run only once the change is durable, so a
-rolled-back action never notifies anyone. `event_id` identifies the trajectory event written.
+Receivers (search indexing, webhooks, integrations) run only once the change is durable, so a
+rolled-back action never reaches them. The resident's notices do not wait for this signal: they
+are written in the change's own transaction (`tickets.resident_notices`). `event_id` identifies
+the trajectory event written.
 """
 
 from django.dispatch import Signal

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from departments.models import Region
 
+from . import lookups
 from .models import Category, Channel, Kind
 
 _PHONE_NOISE = re.compile(r"[\s\-()]")
@@ -33,9 +34,8 @@ def normalize_mobile(value: str) -> str:
     return raw
 
 
-def _lookup(queryset, value, errors, field, message):
+def _lookup(model, by_code, by_pk, value, errors, field, message):
     """A row by code (a string; region codes are digits too), else by primary key."""
-    model = queryset.model
     if value is None or value == "":
         errors[field] = [_("This field is required.")]
         return None
@@ -43,17 +43,24 @@ def _lookup(queryset, value, errors, field, message):
         return value
     found = None
     if isinstance(value, str):
-        found = queryset.filter(code=value).first()
+        found = by_code(value)
     if found is None and str(value).isdigit():
-        found = queryset.filter(pk=int(value)).first()
+        found = by_pk(int(value))
     if found is None:
         errors[field] = [message]
     return found
 
 
 def clean_category(value, errors, field="category") -> Category | None:
-    categories = Category.objects.select_related("urgency")
-    category = _lookup(categories, value, errors, field, _("Unknown category."))
+    category = _lookup(
+        Category,
+        lookups.category,
+        lambda pk: Category.objects.select_related("urgency").filter(pk=pk).first(),
+        value,
+        errors,
+        field,
+        _("Unknown category."),
+    )
     if category is not None and (not category.is_active or not category.is_leaf):
         errors[field] = [_("Choose a specific (third-level) category.")]
         return None
@@ -62,8 +69,15 @@ def clean_category(value, errors, field="category") -> Category | None:
 
 def clean_region(value, errors, field="region") -> Region | None:
     # The whole lineage in one query: the ticket stores its district, street and community.
-    regions = Region.objects.select_related("parent__parent__parent")
-    region = _lookup(regions, value, errors, field, _("Unknown region."))
+    region = _lookup(
+        Region,
+        lookups.region,
+        lambda pk: Region.objects.select_related("parent__parent__parent").filter(pk=pk).first(),
+        value,
+        errors,
+        field,
+        _("Unknown region."),
+    )
     if region is not None and region.level < Region.Level.DISTRICT:
         errors[field] = [_("Choose at least the district.")]
         return None

@@ -128,3 +128,63 @@ def test_admin_issues_staff_tokens(admin_http, staff):
     shown = " ".join(str(m) for m in response.context["messages"])
     key = next(word for word in shown.split() if word.startswith("st_"))
     assert services.staff_token_for_key(key).user == staff["handler"]
+
+
+# --- the key cache (a shared cache in production; the test process's memory here) ------------
+
+
+@pytest.fixture
+def key_cache(settings):
+    from django.core.cache import cache
+
+    settings.PORTAL_API_KEY_CACHE_SECONDS = 30
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def test_a_cached_client_is_found_without_a_query(key_cache, django_assert_num_queries):
+    client, key = services.api_client_create(name="app")
+    assert services.client_for_key(key) == client
+    with django_assert_num_queries(0):
+        found = services.client_for_key(key)
+        assert found == client and found.user == client.user and found.may("submit")
+
+
+def test_without_a_shared_cache_every_key_is_looked_up(settings, django_assert_num_queries):
+    settings.PORTAL_API_KEY_CACHE_SECONDS = 0
+    _client, key = services.api_client_create(name="app")
+    services.client_for_key(key)
+    with django_assert_num_queries(1):
+        services.client_for_key(key)
+
+
+def test_revoking_a_cached_key_stops_it_at_once(key_cache):
+    client, key = services.api_client_create(name="app")
+    services.client_for_key(key)
+    services.api_client_revoke(client=client)
+    assert services.client_for_key(key) is None
+
+
+def test_rotating_a_cached_key_stops_the_old_one_at_once(key_cache):
+    client, old = services.api_client_create(name="app")
+    services.client_for_key(old)
+    new = services.api_client_rotate_key(client=client)
+    assert services.client_for_key(old) is None
+    assert services.client_for_key(new) == client
+
+
+def test_deactivating_the_service_user_stops_a_cached_key(key_cache):
+    client, key = services.api_client_create(name="app")
+    services.client_for_key(key)
+    client.user.is_active = False
+    client.user.save()
+    assert services.client_for_key(key) is None
+
+
+def test_a_change_made_in_the_admin_form_is_seen_at_once(key_cache):
+    client, key = services.api_client_create(name="app", rate_limit="120/min")
+    services.client_for_key(key)
+    client.rate_limit = "5/min"
+    client.save()
+    assert services.client_for_key(key).rate_limit == "5/min"

@@ -4,11 +4,11 @@ from datetime import datetime, timedelta
 
 import pytest
 import time_machine
+from django.db import IntegrityError, transaction
 from django.utils import translation
 
-from tickets import notice_texts, outbox, services
+from tickets import notice_texts, outbox, resident_notices, services
 from tickets.models import Notification, TicketEvent
-from tickets.signals import ticket_changed
 from tickets.sla import SHANGHAI
 from tickets.workflow import Action
 
@@ -27,7 +27,7 @@ def frozen():
 
 @pytest.fixture
 def committed(django_capture_on_commit_callbacks, monkeypatch):
-    """Run on-commit work (the signal, then the outbox) as a real commit would; collect what
+    """Run on-commit work (the deliveries, then the signal) as a real commit would; collect what
     would be enqueued."""
     queued = []
     monkeypatch.setattr(outbox, "enqueue", queued.extend)
@@ -95,7 +95,11 @@ def test_a_rejected_extension_is_not_announced(lifecycle, staff, committed):
         services.ticket_decide_extension, ticket_id=ticket.pk, actor=staff["dispatcher"],
         approve=False, note="时限内可办结",
     )  # fmt: skip
-    assert resident_rows(ticket) == []
+    assert resident_rows(ticket) == [
+        ("submitted", "sms"),
+        ("accepted", "sms"),
+        ("dispatched", "sms"),
+    ]
 
 
 def test_a_phone_ticket_is_announced_as_accepted(intake, staff, committed):
@@ -115,11 +119,23 @@ def test_nothing_is_sent_for_an_anonymous_ticket(lifecycle, staff, committed):
     assert resident_rows() == []
 
 
-def test_a_signal_received_twice_writes_one_notice(submit, committed):
+def test_the_notice_is_stored_with_its_event_or_not_at_all(submit, committed, intake):
+    def refuse(ticket):
+        raise RuntimeError("the adapter failed after the event was written")
+
+    with pytest.raises(RuntimeError):
+        committed(services.ticket_submit, actor=None, after_create=refuse, **intake)
+    assert TicketEvent.objects.count() == 0
+    assert resident_rows() == [] and committed.queued == []
+
+
+def test_the_database_refuses_a_second_notice_for_one_event(submit, committed):
     ticket = committed(submit)
     event = TicketEvent.objects.get(ticket=ticket)
-    ticket_changed.send(sender=None, ticket_id=ticket.pk, action=Action.SUBMIT, event_id=event.pk)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        resident_notices.write(ticket, Action.SUBMIT, event)
     assert resident_rows(ticket) == [("submitted", "sms")]
+    assert len(committed.queued) == 1
 
 
 def test_the_resident_is_written_to_in_the_language_they_submitted_in(submit, staff, committed):

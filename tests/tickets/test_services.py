@@ -90,8 +90,8 @@ def test_submit_notifies_only_after_commit(submit, django_capture_on_commit_call
         with django_capture_on_commit_callbacks(execute=False) as callbacks:
             ticket = submit()
         assert received == []
-        assert len(callbacks) == 1
-        callbacks[0]()
+        for callback in callbacks:
+            callback()
     finally:
         ticket_changed.disconnect(receiver)
     assert received[0]["ticket_id"] == ticket.pk and received[0]["action"] == Action.SUBMIT
@@ -826,3 +826,37 @@ def test_reopen_request_needs_a_reason_and_a_closed_ticket(lifecycle, staff):
         services.ticket_request_reopen(ticket_id=open_ticket.pk, actor=None, reason="x")
     with pytest.raises(NotPermitted):
         services.ticket_request_reopen(ticket_id=closed.pk, actor=staff["handler"], reason="x")
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_numbers_are_taken_in_one_round_trip_of_their_own():
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from psycopg.pq import TransactionStatus
+
+    from tickets import numbering
+    from tickets.models import TicketNumberCounter
+
+    day = datetime(2026, 11, 24).date()
+    with CaptureQueriesContext(connection) as queries:
+        first = numbering.allocate(day)
+        second = numbering.allocate(day, 3)
+    assert (list(first), list(second)) == ([1], [2, 3, 4])
+    assert len(queries) == 2  # one statement string each: begin, upsert, commit
+    assert connection.connection.info.transaction_status == TransactionStatus.IDLE
+    assert TicketNumberCounter.objects.get(day=day).last == 4
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_failed_number_upsert_leaves_no_transaction_open():
+    from django.db import DatabaseError, connection
+    from psycopg.pq import TransactionStatus
+
+    from tickets import numbering
+
+    with pytest.raises(DatabaseError):
+        numbering.allocate(datetime(2026, 11, 24).date(), count=-(2**40))  # not an integer column
+    assert connection.connection.info.transaction_status == TransactionStatus.IDLE
+    assert numbering.allocate(datetime(2026, 11, 24).date()) == range(1, 2)

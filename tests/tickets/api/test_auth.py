@@ -74,3 +74,28 @@ def test_staff_rate_comes_from_settings(as_staff, settings):
         assert http.get("/api/v1/units/").status_code == 429
     finally:
         KeyRateThrottle.THROTTLE_RATES = original
+
+
+def test_a_counter_store_that_does_not_answer_refuses_with_429(as_client, monkeypatch, caplog):
+    from clients import throttling
+
+    class Down:
+        def hit(self, *args):
+            raise ConnectionError("redis is down")
+
+    http, _client = as_client()
+    monkeypatch.setattr(throttling, "limiter", lambda: Down())
+    response = http.get("/api/v1/units/")
+    assert response.status_code == 429 and response["Retry-After"] == "1"
+    assert "counter store did not answer" in caplog.text
+
+
+@pytest.mark.parametrize(
+    ("rate", "amount", "seconds"),
+    [("10/s", 10, 1), ("120/min", 120, 60), ("5000/day", 5000, 86400), ("3/hour", 3, 3600)],
+)
+def test_client_rates_read_as_the_admin_writes_them(rate, amount, seconds):
+    from clients.throttling import parse_rate
+
+    item = parse_rate(rate)
+    assert (item.amount, item.get_expiry()) == (amount, seconds)

@@ -7,7 +7,7 @@ from clients.models import Submission
 from departments.models import Membership
 from tests.conftest import image_bytes
 from tests.factories import MembershipFactory
-from tickets.models import CategoryAttribute, Ticket, TicketEvent
+from tickets.models import CategoryAttribute, Notification, Ticket, TicketEvent
 
 pytestmark = pytest.mark.django_db
 
@@ -35,7 +35,8 @@ def test_client_creates_a_submitted_api_ticket_through_the_service(
     assert Submission.objects.get(ticket=ticket).client == client
     (event,) = TicketEvent.objects.filter(ticket=ticket)
     assert event.action == "submit" and event.actor_name == "district app"
-    assert len(callbacks) == 1  # ticket_changed, sent after commit
+    assert Notification.objects.get(ticket=ticket).kind == "submitted"  # written with the event
+    assert len(callbacks) == 2  # its delivery and ticket_changed, after commit
 
 
 def test_client_cannot_set_status_number_deadlines_or_assignments(

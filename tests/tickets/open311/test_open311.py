@@ -147,7 +147,7 @@ def test_post_request_creates_an_open311_ticket(
     assert submission.channel == "open311" and submission.media_url.endswith("plate.jpg")
     assert (submission.device_id, submission.account_id) == ("tt222111", "123456")
     assert created["account_id"] == "123456" and ticket.access_code in created["service_notice"]
-    assert len(callbacks) == 1
+    assert len(callbacks) == 2  # the resident's notices are delivered, ticket_changed sent
 
 
 def test_post_in_xml(client, post_body):

@@ -1,13 +1,13 @@
 """Tickets: create (input), list item and detail (outputs)."""
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from departments.models import Region
-from tickets.models import Category, CategoryAttribute, Channel, Kind, Outcome
+from tickets import lookups
+from tickets.models import Category, Channel, Kind, Outcome
 from tickets.workflow import Status
 
 from .common import CodeField, RefSerializer
@@ -43,16 +43,14 @@ class TicketCreateInputSerializer(serializers.Serializer):
     """A new demand. Status, number, deadlines and assignments are never taken from the client."""
 
     kind = serializers.ChoiceField(choices=Kind.choices)
-    # The related rows the ticket service reads next (urgency, the region's ancestors) come
-    # with the lookup, so creating a ticket does not fetch them one by one.
+    # From the reference cache, with what the ticket service reads next (urgency, questions,
+    # the region's ancestors): creating a ticket queries none of them.
     category = CodeField(
-        queryset=Category.objects.select_related("urgency").annotate(
-            has_questions=Exists(CategoryAttribute.objects.filter(category=OuterRef("pk")))
-        ),
-        help_text="a leaf category's code",
+        queryset=Category.objects.all(), lookup=lookups.category, help_text="a leaf category's code"
     )
     region = CodeField(
-        queryset=Region.objects.select_related("parent__parent__parent"),
+        queryset=Region.objects.all(),
+        lookup=lookups.region,
         help_text="the finest region code known (district or finer)",
     )
     description = serializers.CharField(max_length=settings.PORTAL_TICKET_DESCRIPTION_MAX)

@@ -1,0 +1,87 @@
+"""Categories and regions by code, as intake needs them, from the `reference` cache.
+
+Every submission names a category and a region by code, and these rows change a few times a
+year. `category(code)` is the category with its urgency class and its questions; `region(code)` is
+the region with its ancestors (the ticket stores its district, street and community). Both come
+from `caches["reference"]`, each process's own memory (settings.CACHES). Saving or deleting a
+category, a question, an urgency class or a region clears this process's cache at once; other
+processes load the change when their copy expires (`PORTAL_REFERENCE_CACHE_SECONDS`, 60 s by
+default). Unknown codes are looked up every time and never cached.
+
+Cached objects are shared between requests: read them, never change them.
+"""
+
+import re
+
+from django.core.cache import caches
+from django.db.models import Exists, OuterRef, prefetch_related_objects
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
+
+from departments.models import Region
+
+from .models import Category, CategoryAttribute, UrgencyClass
+
+# What a category or region code can look like; anything else is looked up without the cache
+# (cache keys must not hold spaces or control characters).
+_KEY_SAFE = re.compile(r"[^\s\x00-\x20\x7f]{1,60}")
+
+
+def _cache():
+    return caches["reference"]
+
+
+def _cached(prefix: str, code: str, load):
+    if not isinstance(code, str) or not _KEY_SAFE.fullmatch(code):
+        return load(code)  # not a code we could have cached (too long, spaces, control chars)
+    key = f"{prefix}:{code}"
+    found = _cache().get(key)
+    if found is None:
+        found = load(code)
+        if found is not None:
+            _cache().set(key, found)
+    return found
+
+
+def _load_category(code):
+    found = (
+        Category.objects.select_related("urgency")
+        .annotate(has_questions=Exists(CategoryAttribute.objects.filter(category=OuterRef("pk"))))
+        .filter(code=code)
+        .first()
+    )
+    if found is not None and found.has_questions:
+        prefetch_related_objects([found], "attributes")
+    return found
+
+
+def category(code: str) -> Category | None:
+    """The category with this code (active or not: the caller decides), or None."""
+    return _cached("category", code, _load_category)
+
+
+def region(code: str) -> Region | None:
+    """The region with this code, its parent, grandparent and great-grandparent loaded."""
+    return _cached(
+        "region",
+        code,
+        lambda code: (
+            Region.objects.select_related("parent__parent__parent").filter(code=code).first()
+        ),
+    )
+
+
+def clear() -> None:
+    _cache().clear()
+
+
+@receiver(post_save, sender=Category, dispatch_uid="lookups.category.saved")
+@receiver(post_delete, sender=Category, dispatch_uid="lookups.category.deleted")
+@receiver(post_save, sender=CategoryAttribute, dispatch_uid="lookups.attribute.saved")
+@receiver(post_delete, sender=CategoryAttribute, dispatch_uid="lookups.attribute.deleted")
+@receiver(post_save, sender=UrgencyClass, dispatch_uid="lookups.urgency.saved")
+@receiver(post_delete, sender=UrgencyClass, dispatch_uid="lookups.urgency.deleted")
+@receiver(post_save, sender=Region, dispatch_uid="lookups.region.saved")
+@receiver(post_delete, sender=Region, dispatch_uid="lookups.region.deleted")
+def _changed(**kwargs):
+    clear()
