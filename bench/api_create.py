@@ -1,7 +1,8 @@
 """Benchmark: creating a ticket through `POST /api/v1/tickets/` against the floor of this stack.
 
-One gunicorn (2 sync workers) on PostgreSQL serves three endpoints, measured one after the other
-in the same run by `wrk` (Debian's package; a C load generator in a second process):
+One gunicorn (2 sync workers) on PostgreSQL serves three endpoints, measured in the same run by
+`wrk` (Debian's package; a C load generator in a second process), in interleaved rounds (a, b,
+c, a, b, c, ...) so that a drift in the machine's speed touches all three alike:
   (a) `/bench/trivial/`  the cheapest Django JSON view;
   (b) `/bench/insert/`   parse the body, insert one ticket-sized row and one event row in a
                          transaction (the floor cost of a durable create);
@@ -9,9 +10,13 @@ in the same run by `wrk` (Debian's package; a C load generator in a second proce
                          the ticket service (event, citizen, deadlines), the client's
                          submission record, `ticket_changed` after commit, the detail response.
 The comparison views are mounted only by `bench.api.settings`, never by the portal's settings.
+The server runs as in production: the default cache (API keys, rate counters) and the Celery
+broker on Redis (`--redis`, databases 14 and 15, emptied before and after; no worker consumes the
+delivery tasks during the run). `--redis ''` keeps the embedded defaults (memory, filesystem).
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres .venv/bin/python bench/api_create.py \
-        [--database portal_api_bench] [--seconds 20] [--connections 4] [--record]
+        [--database portal_api_bench] [--seconds 20] [--rounds 4] [--connections 4] \
+        [--redis redis://127.0.0.1:6379] [--record]
 
 The database named by --database is created if missing (the demo city is loaded, no tickets).
 `--record` appends the table to bench/RESULTS.md.
@@ -89,8 +94,28 @@ def client_key(url: str) -> str:
     return out.stdout.strip().splitlines()[-1]
 
 
-def start_server(url: str) -> subprocess.Popen:
-    env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "bench.api.settings"}
+def redis_env(redis: str) -> dict:
+    if not redis:
+        return {}
+    base = redis.rstrip("/")
+    return {"REDIS_CACHE_URL": f"{base}/14", "CELERY_BROKER_URL": f"{base}/15"}
+
+
+def flush_redis(redis: str) -> None:
+    if redis:
+        import redis as redis_client
+
+        for db in (14, 15):
+            redis_client.Redis.from_url(f"{redis.rstrip('/')}/{db}").flushdb()
+
+
+def start_server(url: str, redis: str) -> subprocess.Popen:
+    env = {
+        **os.environ,
+        **redis_env(redis),
+        "DATABASE_URL": url,
+        "DJANGO_SETTINGS_MODULE": "bench.api.settings",
+    }
     gunicorn = Path(sys.executable).with_name("gunicorn")
     server = subprocess.Popen(
         [str(gunicorn), "portal.wsgi", "--workers", "2", "--bind", f"127.0.0.1:{PORT}",
@@ -135,10 +160,25 @@ def run_wrk(path: str, seconds: int, connections: int, script: str | None) -> di
     return parse_wrk(output)
 
 
+def combine(runs: list[dict]) -> dict:
+    """Rounds of one endpoint: throughput over all of them, the median round's latencies."""
+    middle = sorted(runs, key=lambda r: r["p50"])[len(runs) // 2]
+    return {
+        "rps": sum(r["rps"] for r in runs) / len(runs),
+        "p50": middle["p50"],
+        "p99": sorted(r["p99"] for r in runs)[len(runs) // 2],
+        "requests": sum(r["requests"] for r in runs),
+        "errors": sum(r["errors"] for r in runs),
+        "rounds": [round(r["rps"]) for r in runs],
+    }
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--database", default="portal_api_bench")
-    parser.add_argument("--seconds", type=int, default=20)
+    parser.add_argument("--seconds", type=int, default=20, help="per endpoint, over all rounds")
+    parser.add_argument("--rounds", type=int, default=4)
+    parser.add_argument("--redis", default="redis://127.0.0.1:6379")
     parser.add_argument("--connections", type=int, default=4)
     parser.add_argument("--record", action="store_true", help="append to bench/RESULTS.md")
     args = parser.parse_args()
@@ -158,20 +198,26 @@ def main() -> int:
             scripts[name].write_text(
                 LUA % {"key": key, "body": json.dumps(BODY, ensure_ascii=False), "seed": 1}
             )
-        server = start_server(url)
+        flush_redis(args.redis)
+        server = start_server(url, args.redis)
         try:
             plan = [
                 ("(a) trivial JSON view", "/bench/trivial/", None),
                 ("(b) minimal durable insert", "/bench/insert/", str(scripts["insert"])),
                 ("(c) POST /api/v1/tickets/", "/api/v1/tickets/", str(scripts["full"])),
             ]
-            results = {}
-            for label, path, script in plan:
+            for _label, path, script in plan:
                 run_wrk(path, 3, args.connections, script)  # warm up
-                results[label] = run_wrk(path, args.seconds, args.connections, script)
+            chunk = max(args.seconds // args.rounds, 1)
+            rounds = {label: [] for label, _path, _script in plan}
+            for _ in range(args.rounds):
+                for label, path, script in plan:
+                    rounds[label].append(run_wrk(path, chunk, args.connections, script))
+            results = {label: combine(runs) for label, runs in rounds.items()}
         finally:
             server.send_signal(signal.SIGTERM)
             server.wait(timeout=30)
+            flush_redis(args.redis)
     table = report(results, args)
     print(table)
     if args.record:
@@ -185,14 +231,16 @@ def report(results: dict, args) -> str:
     lines = [
         "",
         f"### Run of {datetime.date.today():%Y-%m-%d}: wrk, 1 thread, {args.connections} "
-        f"connections, {args.seconds} s per endpoint after a 3 s warm-up",
+        f"connections, {args.seconds} s per endpoint in {args.rounds} interleaved rounds after "
+        f"a 3 s warm-up; cache and broker: {args.redis or 'embedded defaults'}",
         "",
-        "| endpoint | requests/s | p50 | p99 | requests | non-2xx |",
-        "| --- | --- | --- | --- | --- | --- |",
+        "| endpoint | requests/s | per round | p50 | p99 | requests | non-2xx |",
+        "| --- | --- | --- | --- | --- | --- | --- |",
     ]
     for label, r in results.items():
+        per_round = " / ".join(f"{x:,}" for x in r["rounds"])
         lines.append(
-            f"| {label} | {r['rps']:,.0f} | {r['p50']:.2f} ms | {r['p99']:.2f} ms "
+            f"| {label} | {r['rps']:,.0f} | {per_round} | {r['p50']:.2f} ms | {r['p99']:.2f} ms "
             f"| {r['requests']:,} | {r['errors']} |"
         )
     lines += [

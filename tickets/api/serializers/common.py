@@ -1,5 +1,8 @@
 """Small shared output shapes: a reference to a category, region or unit by code and name."""
 
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 
@@ -9,19 +12,39 @@ class RefSerializer(serializers.Serializer):
 
 
 class CodeField(serializers.SlugRelatedField):
-    """An object given by its `code` (never by database id); `lookup(code)`, when given, finds it
-    instead of the queryset (a cached lookup: `tickets.lookups`)."""
+    """An object given by its `code` (never by database id)."""
 
-    def __init__(self, queryset, lookup=None, **kwargs):
-        self.lookup = lookup
+    def __init__(self, queryset, **kwargs):
         super().__init__(slug_field="code", queryset=queryset, **kwargs)
 
     def to_internal_value(self, data):
         if not isinstance(data, str) or "\x00" in data:  # PostgreSQL text cannot hold NUL
             self.fail("invalid")
-        if self.lookup is None:
-            return super().to_internal_value(data)
+        return super().to_internal_value(data)
+
+
+@extend_schema_field(OpenApiTypes.STR)
+class CachedCodeField(serializers.Field):
+    """An object given by its `code`, found by `lookup(code)` (a cached lookup of
+    `tickets.lookups`): no queryset to copy with each serializer, no query when cached."""
+
+    default_error_messages = {
+        # DRF's own wording (SlugRelatedField), so its translations apply.
+        "does_not_exist": _("Object with {slug_name}={value} does not exist."),
+        "invalid": _("Invalid value."),
+    }
+
+    def __init__(self, lookup, **kwargs):
+        self.lookup = lookup
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str) or "\x00" in data:  # PostgreSQL text cannot hold NUL
+            self.fail("invalid")
         found = self.lookup(data)
         if found is None:
-            self.fail("does_not_exist", slug_name=self.slug_field, value=data)
+            self.fail("does_not_exist", slug_name="code", value=data)
         return found
+
+    def to_representation(self, value):
+        return value.code

@@ -5,12 +5,11 @@ from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from departments.models import Region
 from tickets import lookups
-from tickets.models import Category, Channel, Kind, Outcome
+from tickets.models import Channel, Kind, Outcome
 from tickets.workflow import Status
 
-from .common import CodeField, RefSerializer
+from .common import CachedCodeField, RefSerializer
 
 
 class AttributeAnswerField(serializers.Field):
@@ -45,13 +44,9 @@ class TicketCreateInputSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=Kind.choices)
     # From the reference cache, with what the ticket service reads next (urgency, questions,
     # the region's ancestors): creating a ticket queries none of them.
-    category = CodeField(
-        queryset=Category.objects.all(), lookup=lookups.category, help_text="a leaf category's code"
-    )
-    region = CodeField(
-        queryset=Region.objects.all(),
-        lookup=lookups.region,
-        help_text="the finest region code known (district or finer)",
+    category = CachedCodeField(lookups.category, help_text="a leaf category's code")
+    region = CachedCodeField(
+        lookups.region, help_text="the finest region code known (district or finer)"
     )
     description = serializers.CharField(max_length=settings.PORTAL_TICKET_DESCRIPTION_MAX)
     address = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
