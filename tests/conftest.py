@@ -47,14 +47,22 @@ def test_settings(settings):
 
 
 @pytest.fixture(autouse=True)
-def fresh_counters_and_reference_cache():
-    """API rate-limit counters and the cached categories and regions outlive a test's rolled-back
-    rows: each test starts without them."""
-    from clients import throttling
-    from tickets import lookups
+def fresh_caches_and_counters():
+    """The caches (rate-limit counters of the residents' site, cached API keys and figures, the
+    reference cache's categories and regions) and the API's rate counters outlive a test's
+    rolled-back rows: each test starts and ends without them."""
+    from django.core.cache import caches
 
-    throttling.reset()
-    lookups.clear()
+    from clients import throttling
+
+    def clear():
+        for cache in caches.all():
+            cache.clear()
+        throttling.reset()
+
+    clear()
+    yield
+    clear()
 
 
 @pytest.fixture(autouse=True, scope="session")

@@ -43,11 +43,11 @@ def _cached(prefix: str, code: str, load):
     return found
 
 
-def _load_category(code):
+def _category(**where) -> Category | None:
     found = (
         Category.objects.select_related("urgency")
         .annotate(has_questions=Exists(CategoryAttribute.objects.filter(category=OuterRef("pk"))))
-        .filter(code=code)
+        .filter(**where)
         .first()
     )
     if found is not None and found.has_questions:
@@ -55,20 +55,27 @@ def _load_category(code):
     return found
 
 
+def _region(**where) -> Region | None:
+    return Region.objects.select_related("parent__parent__parent").filter(**where).first()
+
+
 def category(code: str) -> Category | None:
     """The category with this code (active or not: the caller decides), or None."""
-    return _cached("category", code, _load_category)
+    return _cached("category", code, lambda code: _category(code=code))
+
+
+def category_by_pk(pk: int) -> Category | None:
+    """The same by primary key, from the database (the rare caller that names a row by id)."""
+    return _category(pk=pk)
 
 
 def region(code: str) -> Region | None:
     """The region with this code, its parent, grandparent and great-grandparent loaded."""
-    return _cached(
-        "region",
-        code,
-        lambda code: (
-            Region.objects.select_related("parent__parent__parent").filter(code=code).first()
-        ),
-    )
+    return _cached("region", code, lambda code: _region(code=code))
+
+
+def region_by_pk(pk: int) -> Region | None:
+    return _region(pk=pk)
 
 
 def clear() -> None:

@@ -41,20 +41,13 @@ def create(rows: list[Notification]) -> list[int]:
     if not rows:
         return []
     token = uuid.uuid4()
-    now = timezone.now()
-    for row in rows:
-        row.batch = token
-        row.created_at = row.created_at or now
-        if row.status == Status.PENDING:
-            row.next_attempt_at = row.created_at
+    _stamp(rows, batch=token)
     with transaction.atomic():
         Notification.objects.bulk_create(rows, ignore_conflicts=True, batch_size=500)
         inserted = list(
             Notification.objects.filter(batch=token).values_list("pk", "status").order_by("pk")
         )
-        pending = [pk for pk, status in inserted if status == Status.PENDING]
-        if pending:
-            transaction.on_commit(lambda: enqueue(pending))
+        _enqueue_on_commit(pk for pk, status in inserted if status == Status.PENDING)
     return [pk for pk, _status in inserted]
 
 
@@ -63,16 +56,26 @@ def add(rows: list[Notification]) -> list[int]:
     ones are enqueued for delivery once that transaction commits (nothing, if it rolls back)."""
     if not rows:
         return []
+    _stamp(rows)
+    Notification.objects.bulk_create(rows)
+    _enqueue_on_commit(row.pk for row in rows if row.status == Status.PENDING)
+    return [row.pk for row in rows]
+
+
+def _stamp(rows: list[Notification], batch=None) -> None:
+    """Creation time (now unless set), batch, and a pending row's first attempt at creation."""
     now = timezone.now()
     for row in rows:
+        row.batch = batch
         row.created_at = row.created_at or now
         if row.status == Status.PENDING:
             row.next_attempt_at = row.created_at
-    Notification.objects.bulk_create(rows)
-    pending = [row.pk for row in rows if row.status == Status.PENDING]
+
+
+def _enqueue_on_commit(ids) -> None:
+    pending = list(ids)
     if pending:
         transaction.on_commit(lambda: enqueue(pending))
-    return [row.pk for row in rows]
 
 
 def enqueue(ids: list[int]) -> None:

@@ -53,14 +53,9 @@ def _lookup(model, by_code, by_pk, value, errors, field, message):
 
 def clean_category(value, errors, field="category") -> Category | None:
     category = _lookup(
-        Category,
-        lookups.category,
-        lambda pk: Category.objects.select_related("urgency").filter(pk=pk).first(),
-        value,
-        errors,
-        field,
+        Category, lookups.category, lookups.category_by_pk, value, errors, field,
         _("Unknown category."),
-    )
+    )  # fmt: skip
     if category is not None and (not category.is_active or not category.is_leaf):
         errors[field] = [_("Choose a specific (third-level) category.")]
         return None
@@ -68,15 +63,9 @@ def clean_category(value, errors, field="category") -> Category | None:
 
 
 def clean_region(value, errors, field="region") -> Region | None:
-    # The whole lineage in one query: the ticket stores its district, street and community.
+    # With its lineage (tickets.lookups): the ticket stores its district, street and community.
     region = _lookup(
-        Region,
-        lookups.region,
-        lambda pk: Region.objects.select_related("parent__parent__parent").filter(pk=pk).first(),
-        value,
-        errors,
-        field,
-        _("Unknown region."),
+        Region, lookups.region, lookups.region_by_pk, value, errors, field, _("Unknown region.")
     )
     if region is not None and region.level < Region.Level.DISTRICT:
         errors[field] = [_("Choose at least the district.")]

@@ -135,12 +135,7 @@ def test_admin_issues_staff_tokens(admin_http, staff):
 
 @pytest.fixture
 def key_cache(settings):
-    from django.core.cache import cache
-
     settings.PORTAL_API_KEY_CACHE_SECONDS = 30
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def test_a_cached_client_is_found_without_a_query(key_cache, django_assert_num_queries):

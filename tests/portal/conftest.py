@@ -1,8 +1,7 @@
-"""Fixtures for the residents' site: a category tree with siblings, a step-1 choice, a clean
-cache (headline figures and rate-limit counters live there)."""
+"""Fixtures for the residents' site: a category tree with siblings, a step-1 choice (the caches
+are emptied around every test by tests/conftest.py)."""
 
 import pytest
-from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
@@ -10,13 +9,6 @@ from departments.models import Region
 
 from ..conftest import image_bytes
 from ..factories import CategoryFactory, RegionFactory
-
-
-@pytest.fixture(autouse=True)
-def clean_cache():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

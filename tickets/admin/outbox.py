@@ -15,6 +15,7 @@ from departments.models import Membership
 from .. import outbox, permissions
 from ..models import Notification, Reminder
 from ..privacy import mask_phone
+from .reference import ReadOnlyMixin
 
 
 def _is_supervisor(user) -> bool:
@@ -23,19 +24,8 @@ def _is_supervisor(user) -> bool:
     return user.is_superuser or Membership.Role.SUPERVISOR in permissions.hotline_roles(user)
 
 
-class ReadOnlyRowsMixin:
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(Notification)
-class NotificationAdmin(ReadOnlyRowsMixin, admin.ModelAdmin):
+class NotificationAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_display = [
         "created_at",
         "ticket",
@@ -111,7 +101,7 @@ class NotificationAdmin(ReadOnlyRowsMixin, admin.ModelAdmin):
 
 
 @admin.register(Reminder)
-class ReminderAdmin(ReadOnlyRowsMixin, admin.ModelAdmin):
+class ReminderAdmin(ReadOnlyMixin, admin.ModelAdmin):
     """Every staff member sees the notices addressed to them, newest first."""
 
     list_display = ["created_at", "ticket_link", "kind", "deadline", "status"]

@@ -1,18 +1,9 @@
 """Fixtures for the REST API: callers with keys (staff tokens and API clients)."""
 
 import pytest
-from django.core.cache import cache
 from rest_framework.test import APIClient
 
 from clients.services import api_client_create, staff_token_create
-
-
-@pytest.fixture(autouse=True)
-def fresh_throttle_counters():
-    """Rate-limit counters live in the cache; each test starts with none."""
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

@@ -1,14 +1,6 @@
 import pytest
-from django.core.cache import cache
 
 from clients.services import api_client_create
-
-
-@pytest.fixture(autouse=True)
-def fresh_throttle_counters():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture
