@@ -2,11 +2,13 @@
 
 Every submission names a category and a region by code, and these rows change a few times a
 year. `category(code)` is the category with its urgency class and its questions; `region(code)` is
-the region with its ancestors (the ticket stores its district, street and community). Both come
+the region with its ancestors (the ticket stores its district, street and community);
+`suggested_unit_id(category, region)` is the unit the dispatch catalogue names for them. All come
 from `caches["reference"]`, each process's own memory (settings.CACHES). Saving or deleting a
-category, a question, an urgency class or a region clears this process's cache at once; other
-processes load the change when their copy expires (`PORTAL_REFERENCE_CACHE_SECONDS`, 60 s by
-default). Unknown codes are looked up every time and never cached.
+category, a question, an urgency class, a region, a dispatch rule or a unit clears this process's
+cache at once; other processes load the change when their copy expires
+(`PORTAL_REFERENCE_CACHE_SECONDS`, 60 s by default). Unknown codes are looked up every time and
+never cached.
 
 Cached objects are shared between requests: read them, never change them.
 """
@@ -18,7 +20,8 @@ from django.db.models import Exists, OuterRef, prefetch_related_objects
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
-from departments.models import Region
+from departments.catalogue import suggest_lead_unit
+from departments.models import Department, DispatchRule, Region
 
 from .models import Category, CategoryAttribute, UrgencyClass
 
@@ -78,6 +81,19 @@ def region_by_pk(pk: int) -> Region | None:
     return _region(pk=pk)
 
 
+def suggested_unit_id(category: Category, region: Region) -> int | None:
+    """The id of the unit the dispatch catalogue names for `category` in `region`, or None
+    (`departments.catalogue.suggest_lead_unit`: the rule for the nearest category and the finest
+    region, else the district government)."""
+    key = f"route:{category.pk}:{region.pk}"
+    found = _cache().get(key)
+    if found is None:
+        unit = suggest_lead_unit(category, region)
+        found = unit.pk if unit is not None else 0  # 0: none, cached too
+        _cache().set(key, found)
+    return found or None
+
+
 def clear() -> None:
     _cache().clear()
 
@@ -90,5 +106,9 @@ def clear() -> None:
 @receiver(post_delete, sender=UrgencyClass, dispatch_uid="lookups.urgency.deleted")
 @receiver(post_save, sender=Region, dispatch_uid="lookups.region.saved")
 @receiver(post_delete, sender=Region, dispatch_uid="lookups.region.deleted")
+@receiver(post_save, sender=DispatchRule, dispatch_uid="lookups.rule.saved")
+@receiver(post_delete, sender=DispatchRule, dispatch_uid="lookups.rule.deleted")
+@receiver(post_save, sender=Department, dispatch_uid="lookups.unit.saved")
+@receiver(post_delete, sender=Department, dispatch_uid="lookups.unit.deleted")
 def _changed(**kwargs):
     clear()

@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from departments.calendar import work_calendar
 from departments.models import Department, Membership, Region
 
-from . import events, numbering, permissions, resident_notices, sla, workflow
+from . import events, lookups, numbering, permissions, resident_notices, sla, workflow
 from .exceptions import RuleViolation
 from .media import MAX_PHOTOS, clean_image
 from .models import (
@@ -213,6 +213,7 @@ def _create(
         district=region.ancestor_at(Region.Level.DISTRICT),
         street=region.ancestor_at(Region.Level.STREET),
         community=region.ancestor_at(Region.Level.COMMUNITY),
+        suggested_unit_id=lookups.suggested_unit_id(category, region),
         address=cleaned["address"],
         latitude=cleaned["latitude"],
         longitude=cleaned["longitude"],
@@ -297,6 +298,8 @@ def ticket_accept(
     ticket.urgency = urgency or (
         ticket.category.urgency if category is not None else ticket.urgency
     )
+    # Classified now: the catalogue's suggestion for the (perhaps corrected) category and place.
+    ticket.suggested_unit_id = lookups.suggested_unit_id(ticket.category, ticket.region)
     now = timezone.now()
     ticket.status = new
     ticket.accepted_at = now
@@ -314,6 +317,7 @@ def ticket_accept(
             "district",
             "street",
             "community",
+            "suggested_unit",
             "accepted_at",
             "dispatch_due_at",
         ],

@@ -83,6 +83,7 @@ TICKET_COLUMNS = [
     "outcome",
     "round",
     "lead_unit_id",
+    "suggested_unit_id",
     "duplicate_of_id",
     "referred_to",
     "reply_text",
@@ -875,6 +876,7 @@ class Life:
             self.outcome if status == Status.CLOSED else "",
             1,
             self.lead,
+            self._lead_unit(),  # the catalogue's suggestion (the same rules, see city_data)
             None,
             self.referred_to,
             self.reply_text,

@@ -91,6 +91,9 @@ def test_generated_tickets_are_consistent(demo_city):
     assert not Callback.objects.filter(Q(valid=True) & Q(satisfaction="")).exists()
     per_ticket = TicketEvent.objects.values("ticket").annotate(n=Count("id"))
     assert min(row["n"] for row in per_ticket) >= 1
+    # Every ticket carries the dispatch catalogue's suggestion, as intake computes it.
+    for ticket in tickets.select_related("category__parent__parent", "region")[:60]:
+        assert ticket.suggested_unit == suggest_lead_unit(ticket.category, ticket.region)
 
 
 def test_demo_logins_can_sign_in(demo_city, client):

@@ -1,10 +1,12 @@
-"""The reference cache: categories and regions by code for intake (tickets.lookups)."""
+"""The reference cache: categories, regions and the catalogue's suggestion for intake
+(tickets.lookups)."""
 
 from datetime import timedelta
 
 import pytest
 from django.core.cache import caches
 
+from departments.models import Department, DispatchRule
 from tickets import lookups
 from tickets.models import CategoryAttribute
 from tickets.validation import clean_category, clean_region
@@ -56,3 +58,37 @@ def test_unknown_and_odd_codes_are_looked_up_but_never_cached(category, recwarn)
     assert lookups.category("x" * 500) is None
     assert caches["reference"].get("category:no.such.code") is None
     assert not [w for w in recwarn if "CacheKeyWarning" in type(w.message).__name__]
+
+
+# -- the dispatch catalogue's suggestion ------------------------------------------------------
+
+
+def test_the_suggestion_follows_the_catalogue_and_is_read_once(
+    category, city, units, django_assert_num_queries
+):
+    DispatchRule.objects.create(category=category, unit_kind=Department.Kind.STREET_OFFICE)
+    assert lookups.suggested_unit_id(category, city["shenggunan"]) == units["street"].pk
+    assert lookups.suggested_unit_id(category, city["anzhen"]) == units["other_street"].pk
+    with django_assert_num_queries(0):
+        assert lookups.suggested_unit_id(category, city["shenggunan"]) == units["street"].pk
+
+
+def test_a_new_rule_or_an_inactive_unit_changes_the_suggestion_at_once(category, city, units):
+    place = city["shenggunan"]
+    assert lookups.suggested_unit_id(category, place) == units["district"].pk  # the backstop
+    rule = DispatchRule.objects.create(category=category, unit=units["bureau"])
+    assert lookups.suggested_unit_id(category, place) == units["bureau"].pk
+    units["bureau"].is_active = False
+    units["bureau"].save()
+    assert lookups.suggested_unit_id(category, place) == units["district"].pk
+    units["bureau"].is_active = True
+    units["bureau"].save()
+    rule.delete()
+    assert lookups.suggested_unit_id(category, place) == units["district"].pk
+
+
+def test_no_unit_at_all_is_remembered_as_none(category, city, django_assert_num_queries):
+    # No units exist: not even a district government to fall back on.
+    assert lookups.suggested_unit_id(category, city["shenggunan"]) is None
+    with django_assert_num_queries(0):
+        assert lookups.suggested_unit_id(category, city["shenggunan"]) is None

@@ -6,6 +6,7 @@ import pytest
 import time_machine
 from django.core.exceptions import ValidationError
 
+from departments.models import Department, DispatchRule
 from tickets import services
 from tickets.exceptions import NotPermitted, RuleViolation, TransitionNotAllowed
 from tickets.models import Assignment, Callback, Extension, Ticket, TicketEvent
@@ -152,6 +153,28 @@ def test_accept_classifies_and_starts_dispatch_clock(submit, staff, urgency, fro
     event = last_event(ticket)
     assert (event.action, event.from_status, event.to_status) == ("accept", "submitted", "accepted")
     assert len(events_of(ticket)) == 2
+
+
+def test_the_catalogue_suggests_a_unit_at_intake_and_again_at_acceptance(
+    submit, staff, units, city, category
+):
+    DispatchRule.objects.create(category=category, unit_kind=Department.Kind.STREET_OFFICE)
+    ticket = submit()
+    ticket.refresh_from_db()
+    assert ticket.suggested_unit == units["street"]  # 和平街 covers 胜古南社区
+    assert ticket.lead_unit is None  # a suggestion only: nothing is dispatched
+    # The operator corrects the place: the suggestion follows it.
+    ticket = services.ticket_accept(
+        ticket_id=ticket.pk, actor=staff["operator"], region=city["anzhen"].code
+    )
+    ticket.refresh_from_db()
+    assert ticket.suggested_unit == units["other_street"]
+
+
+def test_phone_intake_stores_the_suggestion_too(intake, staff, units):
+    ticket = services.ticket_create_from_call(actor=staff["operator"], **intake)
+    ticket.refresh_from_db()
+    assert ticket.suggested_unit == units["district"]  # no rule: the district government
 
 
 def test_accept_refuses_wrong_actor_and_wrong_status(submit, staff):

@@ -37,7 +37,7 @@ class TicketAdmin(admin.ModelAdmin):
         "kind",
         "category_path",
         "place",
-        "lead_unit",
+        "unit",
         "status",
         "urgency",
         "deadline",
@@ -50,6 +50,7 @@ class TicketAdmin(admin.ModelAdmin):
         "street",
         "district",
         "lead_unit",
+        "suggested_unit",
         "urgency",
     ]
     list_filter = [
@@ -121,6 +122,20 @@ class TicketAdmin(admin.ModelAdmin):
     def place(self, obj):
         region = obj.community or obj.street or obj.district
         return region.name if region else "—"
+
+    @admin.display(description=_("lead unit"), ordering="lead_unit__name")
+    def unit(self, obj):
+        """The lead unit; before dispatch, the catalogue's suggestion, marked as such."""
+        if obj.lead_unit_id:
+            return obj.lead_unit.name
+        if obj.suggested_unit_id:
+            return format_html(
+                '<span class="suggested" title="{}">{} {}</span>',
+                _("suggested by the dispatch catalogue"),
+                obj.suggested_unit.name,
+                _("(suggested)"),
+            )
+        return "—"
 
     @admin.display(description=_("next deadline"), ordering="due_at")
     def deadline(self, obj):
@@ -196,6 +211,7 @@ class TicketAdmin(admin.ModelAdmin):
                 "street",
                 "community",
                 "lead_unit",
+                "suggested_unit",
                 "duplicate_of",
             )
             .filter(pk=int(object_id))

@@ -159,6 +159,21 @@ class Ticket(models.Model):
         db_index=False,  # covered by the (lead_unit, status) index
         editable=False,
     )
+    suggested_unit = models.ForeignKey(
+        "departments.Department",
+        verbose_name=_("suggested unit"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        # Read with its ticket, never searched by: deleting a unit (rare) may scan the table.
+        db_index=False,
+        editable=False,
+        help_text=_(
+            "The unit the dispatch catalogue names for the category and place, as classified "
+            "at intake or acceptance."
+        ),
+    )
     duplicate_of = models.ForeignKey(
         "self",
         verbose_name=_("duplicate of"),

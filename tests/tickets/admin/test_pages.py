@@ -181,6 +181,20 @@ def test_list_defaults_to_open_tickets(client, staff, lifecycle):
     assert closed.number not in {t.number for t in listed}
 
 
+def test_before_dispatch_the_list_and_the_page_show_the_suggested_unit(
+    client, staff, lifecycle, units
+):
+    waiting, dispatched = lifecycle("accepted"), lifecycle("dispatched")
+    client.force_login(staff["dispatcher"])
+    listing = client.get(reverse("admin:tickets_ticket_changelist")).text
+    # No rule for the category: the district government, marked as a suggestion.
+    assert listing.count('<span class="suggested"') == 1
+    assert "朝阳区人民政府" in listing and units["street"].name in listing  # dispatched's lead
+    ticket_page = page(client, waiting).text
+    assert "<dt>建议承办单位</dt><dd>朝阳区人民政府</dd>" in ticket_page
+    assert dispatched.lead_unit == units["street"]
+
+
 def test_overdue_filter_and_marker(client, staff, lifecycle):
     late = lifecycle("dispatched")
     with time_machine.travel(timezone.now() + timedelta(days=2)):

@@ -39,6 +39,14 @@ def test_client_creates_a_submitted_api_ticket_through_the_service(
     assert len(callbacks) == 2  # its delivery and ticket_changed, after commit
 
 
+def test_the_detail_names_the_catalogues_suggestion(as_client, new_ticket_body, units):
+    http, _client = as_client()
+    number = http.post("/api/v1/tickets/", new_ticket_body, format="json").json()["number"]
+    detail = http.get(f"/api/v1/tickets/{number}/").json()
+    assert detail["suggested_unit"] == {"code": units["district"].code, "name": "朝阳区人民政府"}
+    assert detail["lead_unit"] is None
+
+
 def test_client_cannot_set_status_number_deadlines_or_assignments(
     as_client, new_ticket_body, units
 ):

@@ -123,6 +123,11 @@ class TicketDetailOutputSerializer(TicketListOutputSerializer):
     latitude = serializers.DecimalField(max_digits=9, decimal_places=6, allow_null=True)
     longitude = serializers.DecimalField(max_digits=9, decimal_places=6, allow_null=True)
     urgency = serializers.CharField(source="urgency.code")
+    suggested_unit = RefSerializer(
+        allow_null=True,
+        help_text="the unit the dispatch catalogue names for the category and place "
+        "(at intake, or at acceptance after any reclassification)",
+    )
     anonymous = serializers.BooleanField()
     confidential = serializers.BooleanField()
     contact_name = serializers.SerializerMethodField()

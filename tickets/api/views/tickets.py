@@ -38,6 +38,7 @@ DETAIL_RELATED = [
     "street",
     "community",
     "lead_unit",
+    "suggested_unit",
     "urgency",
     "duplicate_of",
 ]
