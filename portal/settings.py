@@ -200,7 +200,9 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
 else:
     # Redis redelivers unacknowledged messages after this long; our tasks finish in seconds.
     # https://docs.celeryq.dev/en/stable/getting-started/backends-and-brokers/redis.html#visibility-timeout
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+    # A broker that does not answer must not hold a request for the system's TCP connect timeout
+    # (minutes): the outbox relay hands over what could not be enqueued (tickets.outbox.enqueue).
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600, "socket_connect_timeout": 3}
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
@@ -347,6 +349,8 @@ PORTAL_NOTIFY_RETRY_BASE = float(os.environ.get("NOTIFY_RETRY_BASE_SECONDS", "30
 PORTAL_NOTIFY_RETRY_CAP = float(os.environ.get("NOTIFY_RETRY_CAP_SECONDS", "900"))
 # A pending row whose delivery should have run this long ago is enqueued again (the relay).
 PORTAL_OUTBOX_STALE_SECONDS = float(os.environ.get("OUTBOX_STALE_SECONDS", "1200"))
+# After a failed hand-off to the broker a process leaves deliveries to the relay this long.
+PORTAL_OUTBOX_BROKER_PAUSE_SECONDS = float(os.environ.get("OUTBOX_BROKER_PAUSE_SECONDS", "30"))
 # Units with a daily digest get it at this local (Asia/Shanghai) hour.
 PORTAL_DIGEST_HOUR = int(os.environ.get("NOTIFY_DIGEST_HOUR", "8"))
 # Absolute links in messages (the rating link, the admin link for staff).

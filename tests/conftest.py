@@ -49,16 +49,19 @@ def test_settings(settings):
 @pytest.fixture(autouse=True)
 def fresh_caches_and_counters():
     """The caches (rate-limit counters of the residents' site, cached API keys and figures, the
-    reference cache's categories and regions) and the API's rate counters outlive a test's
-    rolled-back rows: each test starts and ends without them."""
+    reference cache's categories, regions and suggestions), the API's rate counters and the
+    outbox's broker pause outlive a test's rolled-back rows: each test starts and ends without
+    them."""
     from django.core.cache import caches
 
     from clients import throttling
+    from tickets import outbox
 
     def clear():
         for cache in caches.all():
             cache.clear()
         throttling.reset()
+        outbox.resume_broker()
 
     clear()
     yield

@@ -11,11 +11,15 @@ Invariants:
   row's idempotency key;
 - `relay` re-enqueues pending rows whose delivery should have happened long ago (the broker lost
   the message, or the process died between commit and enqueue): a duplicate task is harmless;
+- `enqueue` never makes a request wait long for the broker: one quick retry, and after a failure
+  this process leaves deliveries to the relay for `PORTAL_OUTBOX_BROKER_PAUSE_SECONDS` (the rows
+  are stored; only their hand-off waits);
 - `collect_digests` gathers each digest recipient's held rows into one `digest` row a day.
 No task is scheduled far ahead: retries wait at most `PORTAL_NOTIFY_RETRY_CAP` seconds.
 """
 
 import logging
+import time
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -78,15 +82,40 @@ def _enqueue_on_commit(ids) -> None:
         transaction.on_commit(lambda: enqueue(pending))
 
 
+# One quick retry (a pooled connection the broker closed meanwhile), not Celery's default three
+# with pauses: the caller is usually a resident's request, and the relay catches up anything lost.
+PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.1}
+_broker_paused_until = 0.0  # time.monotonic() before which this process does not try the broker
+
+
 def enqueue(ids: list[int]) -> None:
-    """Send one delivery task per id. If the broker is down, the relay enqueues them later."""
+    """Send one delivery task per id. If the broker is down, the relay enqueues them later; this
+    process then stops trying for `PORTAL_OUTBOX_BROKER_PAUSE_SECONDS`, so that an outage does not
+    slow every request down by the broker's connection attempts."""
     from .tasks import deliver_notification
 
+    global _broker_paused_until
+    if time.monotonic() < _broker_paused_until:
+        log.info("outbox: broker paused; %d deliveries left to the relay", len(ids))
+        return
     try:
         for pk in ids:
-            deliver_notification.apply_async(args=[pk])
+            deliver_notification.apply_async(args=[pk], retry_policy=PUBLISH_RETRY_POLICY)
     except Exception:
-        log.exception("outbox: could not enqueue %d deliveries; the relay will retry", len(ids))
+        pause = settings.PORTAL_OUTBOX_BROKER_PAUSE_SECONDS
+        _broker_paused_until = time.monotonic() + pause
+        log.exception(
+            "outbox: could not enqueue %d deliveries; the relay will retry them, and this process "
+            "leaves new ones to it for %s s",
+            len(ids),
+            pause,
+        )
+
+
+def resume_broker() -> None:
+    """Try the broker again at the next enqueue (tests; an operator's shell)."""
+    global _broker_paused_until
+    _broker_paused_until = 0.0
 
 
 def backoff(retries: int) -> float:

@@ -1,5 +1,6 @@
 """Delivering outbox rows: once, with attempts and errors recorded; retries, relay, retry action."""
 
+import logging
 from datetime import datetime, timedelta
 
 import pytest
@@ -135,6 +136,42 @@ def test_relay_enqueues_only_rows_whose_delivery_is_long_overdue(
         assert outbox.relay() == 1
         assert outbox.relay() == 0  # its next attempt is now
     assert queued == [lost.pk] and fresh.pk not in queued
+
+
+@pytest.fixture
+def refusing_broker(monkeypatch):
+    """A real Redis broker address nobody listens on (port 1): connections are refused."""
+    from portal.celery import app
+
+    app.close()  # drop the pooled connections to the test broker
+    monkeypatch.setitem(app.conf, "broker_url", "redis://127.0.0.1:1/0")
+    monkeypatch.setitem(app.conf, "broker_write_url", None)
+    yield
+    app.close()  # monkeypatch restores the URLs; the next use connects to them again
+
+
+def test_a_broker_outage_pauses_hand_offs_and_loses_no_notice(
+    submit, settings, refusing_broker, caplog, django_capture_on_commit_callbacks
+):
+    """The first submission's hand-off fails (logged); the next ones within the pause do not try
+    the broker again; every ticket and its notice are stored, pending, for the relay."""
+    settings.PORTAL_OUTBOX_BROKER_PAUSE_SECONDS = 30
+    caplog.set_level(logging.INFO, logger="tickets.outbox")
+    tickets = []
+    for _ in range(3):
+        with django_capture_on_commit_callbacks(execute=True):
+            tickets.append(submit())
+    messages = [r.getMessage() for r in caplog.records if r.name == "tickets.outbox"]
+    assert len(messages) == 3
+    assert messages[0].startswith("outbox: could not enqueue 1 deliveries")
+    assert messages[1:] == ["outbox: broker paused; 1 deliveries left to the relay"] * 2
+    assert Notification.objects.filter(ticket__in=tickets, status="pending").count() == 3
+    # Once the pause is over the broker is tried again (and still refuses).
+    outbox.resume_broker()
+    caplog.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        submit()
+    assert "could not enqueue 1 deliveries" in caplog.text
 
 
 def test_staff_email_names_the_ticket_and_carries_the_key(lifecycle, staff, mailoutbox, frozen):
