@@ -402,10 +402,16 @@ ACTION_FORMS: dict[Action, type[ActionForm]] = {
 }
 
 
-class BulkDispatchForm(forms.Form):
-    """The intermediate page of the "dispatch selected tickets" admin action."""
+class BulkSuggestedDispatchForm(forms.Form):
+    """The intermediate page of "dispatch selected tickets to their suggested units"."""
 
-    lead = forms.ModelChoiceField(handling_units().order_by("kind", "name"), label=_("lead unit"))
     note = forms.CharField(
         label=_("instructions"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
+
+
+class BulkDispatchForm(BulkSuggestedDispatchForm):
+    """The intermediate page of "dispatch selected tickets to one unit"."""
+
+    lead = forms.ModelChoiceField(handling_units().order_by("kind", "name"), label=_("lead unit"))
+    field_order = ["lead", "note"]

@@ -23,7 +23,7 @@ from ..selectors import ticket_list_for
 from ..validation import normalize_mobile
 from ..workflow import Action
 from . import filters, views
-from .forms import BulkDispatchForm
+from .forms import BulkDispatchForm, BulkSuggestedDispatchForm
 from .paginator import CappedCountPaginator
 
 NUMBER = re.compile(r"\d{14,16}")
@@ -72,7 +72,7 @@ class TicketAdmin(admin.ModelAdmin):
     show_full_result_count = False
     paginator = CappedCountPaginator
     list_per_page = 50
-    actions = ["dispatch_selected"]
+    actions = ["dispatch_selected", "dispatch_to_suggested"]
     change_list_template = "admin/tickets/ticket/change_list.html"
 
     class Media:
@@ -236,3 +236,12 @@ class TicketAdmin(admin.ModelAdmin):
     @admin.action(description=_("Dispatch selected tickets to one unit"), permissions=["dispatch"])
     def dispatch_selected(self, request, queryset):
         return views.bulk_dispatch(self, request, queryset, BulkDispatchForm)
+
+    @admin.action(
+        description=_("Dispatch selected tickets to their suggested units"),
+        permissions=["dispatch"],
+    )
+    def dispatch_to_suggested(self, request, queryset):
+        return views.bulk_dispatch(
+            self, request, queryset, BulkSuggestedDispatchForm, suggested=True
+        )

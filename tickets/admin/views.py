@@ -19,7 +19,7 @@ from departments.models import Department, Region
 
 from .. import permissions, selectors, services
 from ..contact import contact_for
-from ..exceptions import TicketError
+from ..exceptions import RuleViolation, TicketError
 from ..models import Category, Extension, Ticket, UrgencyClass
 from ..validation import normalize_mobile
 from ..workflow import Action
@@ -157,19 +157,25 @@ def action_view(ma):
     return view
 
 
-def bulk_dispatch(ma, request, queryset, form_class):
-    """The "dispatch selected" action: one unit for all; each ticket goes through the service
+def bulk_dispatch(ma, request, queryset, form_class, *, suggested: bool = False):
+    """The "dispatch selected" actions: all to the one unit chosen on the form, or (`suggested`)
+    each to the unit the dispatch catalogue suggested for it. Each ticket goes through the service
     (its own transaction), so one refusal does not stop the others."""
+    tickets = queryset.select_related(None).select_related("suggested_unit")
+    action_name = "dispatch_to_suggested" if suggested else "dispatch_selected"
     if "apply" in request.POST:
         form = form_class(request.POST)
         if form.is_valid():
             done, refused = 0, []
-            for ticket in queryset.select_related(None).only("pk", "number"):
+            for ticket in tickets:
+                lead = ticket.suggested_unit if suggested else form.cleaned_data["lead"]
                 try:
+                    if lead is None:
+                        raise RuleViolation(_("The dispatch catalogue suggested no unit."))
                     services.ticket_dispatch(
                         ticket_id=ticket.pk,
                         actor=request.user,
-                        lead=form.cleaned_data["lead"],
+                        lead=lead,
                         note=form.cleaned_data["note"],
                     )
                     done += 1
@@ -188,9 +194,10 @@ def bulk_dispatch(ma, request, queryset, form_class):
         "opts": ma.opts,
         "title": _("Dispatch selected tickets"),
         "form": form,
-        "tickets": queryset.select_related(None).only("pk", "number")[:200],
+        "suggested": suggested,
+        "tickets": tickets[:200],
         "selected": request.POST.getlist("_selected_action"),
-        "action_name": "dispatch_selected",
+        "action_name": action_name,
     }
     return TemplateResponse(request, "admin/tickets/ticket/bulk_dispatch.html", context)
 

@@ -8,8 +8,9 @@ from django.contrib.messages import get_messages
 from django.urls import reverse
 from django.utils import timezone
 
+from departments.models import Department, DispatchRule
 from tickets import services
-from tickets.models import TicketEvent
+from tickets.models import Ticket, TicketEvent
 
 pytestmark = pytest.mark.django_db
 
@@ -214,3 +215,40 @@ def test_bulk_dispatch_dispatches_each_and_reports_refusals(client, lifecycle, s
     assert already.lead_unit == units["street"]
     texts = [str(m) for m in get_messages(response.wsgi_request)]
     assert any(already.number in t for t in texts)
+
+
+def test_bulk_dispatch_to_suggested_units_sends_each_to_its_own(
+    client, lifecycle, staff, units, city, category
+):
+    DispatchRule.objects.create(category=category, unit_kind=Department.Kind.STREET_OFFICE)
+    here = lifecycle("accepted")  # 胜古南社区 → 和平街街道办事处
+    there = lifecycle("accepted", region=city["anzhen"])  # → 安贞街道办事处
+    unsuggested = lifecycle("accepted")
+    Ticket.objects.filter(pk=unsuggested.pk).update(suggested_unit=None)
+    client.force_login(staff["dispatcher"])
+    selected = {"action": "dispatch_to_suggested", "_selected_action": [here.pk, there.pk]}
+    url = reverse("admin:tickets_ticket_changelist")
+    confirm = client.post(url, {**selected, "_selected_action": [here.pk, unsuggested.pk]})
+    assert f"{here.number} → 和平街街道办事处" in confirm.text
+    assert f"{unsuggested.number} → 无建议" in confirm.text
+    response = client.post(
+        url,
+        {**selected, "_selected_action": [here.pk, there.pk, unsuggested.pk], "apply": "1"},
+        follow=True,
+    )
+    for ticket, unit in ((here, units["street"]), (there, units["other_street"])):
+        ticket.refresh_from_db()
+        assert ticket.status == "dispatched" and ticket.lead_unit == unit
+    unsuggested.refresh_from_db()
+    assert unsuggested.status == "accepted"
+    texts = [str(m) for m in get_messages(response.wsgi_request)]
+    assert "已派单 2 件工单。" in texts
+    assert any(unsuggested.number in t for t in texts)
+
+
+def test_only_dispatchers_are_offered_the_suggested_dispatch(client, staff):
+    url = reverse("admin:tickets_ticket_changelist")
+    client.force_login(staff["dispatcher"])
+    assert 'value="dispatch_to_suggested"' in client.get(url).text
+    client.force_login(staff["handler"])
+    assert 'value="dispatch_to_suggested"' not in client.get(url).text
