@@ -4,12 +4,13 @@ Order (DESIGN.md §2): a rule for the category (or its nearest ancestor category
 ticket's region or one of its ancestors, most specific region first; else the category's general
 rule. A rule naming a unit gives that unit; a rule naming a unit kind gives the unit of that kind
 covering the ticket's region (属地管理). Failing all, the ticket's district government (兜底).
+Units in `exclude` (those that returned the ticket) are passed over: the next rule applies.
 """
 
 from .models import Department, DispatchRule, Region
 
 
-def suggest_lead_unit(category, region: Region) -> Department | None:
+def suggest_lead_unit(category, region: Region, *, exclude=frozenset()) -> Department | None:
     lineage = region.lineage()  # finest first
     region_rank = {r.pk: i for i, r in enumerate(lineage)}
     categories = []
@@ -29,9 +30,10 @@ def suggest_lead_unit(category, region: Region) -> Department | None:
     )
     for rule in candidates:
         unit = rule.unit if rule.unit_id else covering_unit(rule.unit_kind, lineage)
-        if unit is not None and unit.is_active:
+        if unit is not None and unit.is_active and unit.pk not in exclude:
             return unit
-    return covering_unit(Department.Kind.DISTRICT_GOVERNMENT, lineage)
+    backstop = covering_unit(Department.Kind.DISTRICT_GOVERNMENT, lineage)
+    return backstop if backstop is not None and backstop.pk not in exclude else None
 
 
 def covering_unit(kind: str, lineage: list[Region]) -> Department | None:

@@ -72,6 +72,15 @@ def likely_repeats(phone: str, *, category=None, address: str = "", now=None):
     )
 
 
+def returned_by(ticket: Ticket) -> set[int]:
+    """The ids of the units that returned `ticket` (退单), in any round."""
+    return set(
+        Assignment.objects.filter(ticket=ticket, returned_at__isnull=False).values_list(
+            "unit_id", flat=True
+        )
+    )
+
+
 def at_place(region) -> Q | None:
     """Tickets located at `region` or inside it, by the ticket's own district, street or
     community column (indexed with the category and date); None above the district."""

@@ -23,9 +23,19 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from departments.calendar import work_calendar
+from departments.catalogue import suggest_lead_unit
 from departments.models import Department, Membership, Region
 
-from . import events, lookups, numbering, permissions, resident_notices, sla, workflow
+from . import (
+    events,
+    lookups,
+    numbering,
+    permissions,
+    resident_notices,
+    selectors,
+    sla,
+    workflow,
+)
 from .exceptions import RuleViolation
 from .media import MAX_PHOTOS, clean_image
 from .models import (
@@ -531,7 +541,21 @@ def ticket_return(*, ticket_id: int, actor, reason: str) -> Ticket:
     ticket.dispatch_due_at = sla.dispatch_deadline(
         ticket.urgency, now, _calendar(ticket.urgency, now)
     )
-    _save(ticket, ["status", "lead_unit", "response_due_at", "reply_due_at", "dispatch_due_at"])
+    # The catalogue's next choice: never a unit that returned the ticket.
+    ticket.suggested_unit = suggest_lead_unit(
+        ticket.category, ticket.region, exclude=selectors.returned_by(ticket)
+    )
+    _save(
+        ticket,
+        [
+            "status",
+            "lead_unit",
+            "suggested_unit",
+            "response_due_at",
+            "reply_due_at",
+            "dispatch_due_at",
+        ],
+    )
     event = events.record(
         ticket,
         action=Action.RETURN,

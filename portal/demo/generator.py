@@ -494,6 +494,7 @@ class Life:
         self.status = Status.SUBMITTED
         self.outcome = self.referred_to = self.reply_text = ""
         self.lead = None
+        self.suggested = self._lead_unit()  # the catalogue's choice (the same rules as city_data)
         self.supervised = False
         self.accept_due = self.dispatch_due = self.response_due = None
         self.reply_due = self.callback_due = None
@@ -670,7 +671,9 @@ class Life:
             self.event(returned, Action.RETURN, Status.ACCEPTED, actor, name, lead, reason)
             self.lead = self.response_due = self.reply_due = None
             self.dispatch_due = self.due(returned, urgency.dispatch_limit)
+            # As the return service does: the catalogue's next choice, here the backstop.
             lead, returns = place.district_government_id, False
+            self.suggested = lead
             at = returned + HOUR * rng.uniform(0.2, 6)
 
     def contact(self) -> bool:
@@ -876,7 +879,7 @@ class Life:
             self.outcome if status == Status.CLOSED else "",
             1,
             self.lead,
-            self._lead_unit(),  # the catalogue's suggestion (the same rules, see city_data)
+            self.suggested,
             None,
             self.referred_to,
             self.reply_text,

@@ -38,3 +38,14 @@ def test_inactive_unit_is_skipped(category, city, units):
     units["bureau"].save()
     DispatchRule.objects.create(category=category, unit=units["bureau"])
     assert suggest_lead_unit(category, city["shenggunan"]) == units["district"]
+
+
+def test_excluded_units_are_passed_over(category, city, units):
+    DispatchRule.objects.create(category=category, region=city["hepingjie"], unit=units["bureau"])
+    DispatchRule.objects.create(category=category, unit_kind=Department.Kind.STREET_OFFICE)
+    place = city["shenggunan"]
+    assert suggest_lead_unit(category, place) == units["bureau"]
+    assert suggest_lead_unit(category, place, exclude={units["bureau"].pk}) == units["street"]
+    every = {units["bureau"].pk, units["street"].pk}
+    assert suggest_lead_unit(category, place, exclude=every) == units["district"]
+    assert suggest_lead_unit(category, place, exclude=every | {units["district"].pk}) is None

@@ -91,9 +91,14 @@ def test_generated_tickets_are_consistent(demo_city):
     assert not Callback.objects.filter(Q(valid=True) & Q(satisfaction="")).exists()
     per_ticket = TicketEvent.objects.values("ticket").annotate(n=Count("id"))
     assert min(row["n"] for row in per_ticket) >= 1
-    # Every ticket carries the dispatch catalogue's suggestion, as intake computes it.
-    for ticket in tickets.select_related("category__parent__parent", "region")[:60]:
-        assert ticket.suggested_unit == suggest_lead_unit(ticket.category, ticket.region)
+    # Every ticket carries the dispatch catalogue's suggestion, as the services compute it:
+    # at intake, and after a return passing over the unit that returned it.
+    returned = set(Assignment.objects.exclude(returned_at=None).values_list("ticket", "unit"))
+    assert returned  # the sample has returns
+    for ticket in tickets.select_related("category__parent__parent", "region"):
+        exclude = {unit for ticket_id, unit in returned if ticket_id == ticket.pk}
+        expected = suggest_lead_unit(ticket.category, ticket.region, exclude=exclude)
+        assert ticket.suggested_unit == expected, ticket.number
 
 
 def test_demo_logins_can_sign_in(demo_city, client):

@@ -363,6 +363,19 @@ def test_return_then_redispatch(lifecycle, staff, units, frozen):
     assert ticket.assignments.filter(active=True, role="lead").get().unit == units["other_street"]
 
 
+def test_after_a_return_the_suggestion_passes_over_the_returning_unit(
+    lifecycle, staff, units, category
+):
+    DispatchRule.objects.create(category=category, unit_kind=Department.Kind.STREET_OFFICE)
+    ticket = lifecycle("dispatched")  # to 和平街, as the catalogue suggested
+    assert ticket.suggested_unit == units["street"]
+    ticket = services.ticket_return(
+        ticket_id=ticket.pk, actor=staff["handler"], reason="不属于本街道辖区"
+    )
+    ticket.refresh_from_db()
+    assert ticket.suggested_unit == units["district"]  # the next choice: the backstop
+
+
 def test_return_after_the_window_is_refused(lifecycle, staff, frozen):
     ticket = lifecycle("dispatched")
     frozen.shift(24 * 3600 + 1)

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from departments.catalogue import suggest_lead_unit
 from departments.models import Department, Region
 
-from .. import services
+from .. import selectors, services
 from ..models import Assignment, Callback, Category, Kind, Outcome, UrgencyClass
 from ..workflow import Action
 
@@ -178,7 +178,10 @@ class DispatchForm(ActionForm):
             widget=forms.SelectMultiple(attrs={"size": 6}),
         )
         self.order_fields(["lead", "co_units", "note"])
-        self.suggestion = suggest_lead_unit(ticket.category, ticket.region)
+        # The catalogue's choice now, passing over any unit that returned the ticket.
+        self.suggestion = suggest_lead_unit(
+            ticket.category, ticket.region, exclude=selectors.returned_by(ticket)
+        )
         if self.suggestion:
             self.initial["lead"] = self.suggestion.pk
 

@@ -179,6 +179,17 @@ def test_dispatch_form_preselects_the_catalogue_suggestion(
     assert response.context["form"].initial["lead"] == units["street"].pk
 
 
+def test_after_a_return_the_dispatch_form_suggests_another_unit(
+    client, lifecycle, staff, units, category
+):
+    DispatchRule.objects.create(category=category, unit_kind=Department.Kind.STREET_OFFICE)
+    ticket = lifecycle("dispatched")
+    services.ticket_return(ticket_id=ticket.pk, actor=staff["handler"], reason="不属于本辖区")
+    client.force_login(staff["dispatcher"])
+    response = client.get(reverse("admin:tickets_ticket_act", args=[ticket.pk, "dispatch"]))
+    assert response.context["form"].initial["lead"] == units["district"].pk
+
+
 def test_duplicate_form_lists_possible_originals(client, lifecycle, staff):
     original = lifecycle("accepted")
     copy = lifecycle("submitted")
