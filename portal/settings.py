@@ -159,8 +159,9 @@ CACHES = {
         if os.environ.get("REDIS_CACHE_URL")
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     ),
-    # Categories and regions read by every submission (tickets.lookups): kept in each process's
-    # memory, cleared there when one is saved, reloaded elsewhere within TIMEOUT seconds.
+    # Categories, regions and the dispatch catalogue's suggestions read by every submission
+    # (tickets.lookups): kept in each process's memory, cleared there when one of them (or a rule
+    # or a unit) is saved, reloaded elsewhere within TIMEOUT seconds.
     "reference": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
         "LOCATION": "reference",
