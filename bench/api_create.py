@@ -19,7 +19,10 @@ delivery tasks during the run). `--redis ''` keeps the embedded defaults (memory
         [--redis redis://127.0.0.1:6379] [--record]
 
 The database named by --database is created if missing (the demo city is loaded, no tickets).
-`--record` appends the table to bench/RESULTS.md.
+`--record` appends the tables to bench/RESULTS.md. Besides throughput and latency, each endpoint
+gets the CPU time its requests cost per process group (the gunicorn workers, PostgreSQL and Redis
+from /proc, wrk from the children's rusage), divided by the requests served: on a machine where
+they share the cores, that is what the throughputs compare.
 """
 
 import argparse
@@ -27,6 +30,7 @@ import datetime
 import json
 import os
 import re
+import resource
 import shutil
 import signal
 import subprocess
@@ -150,14 +154,56 @@ def parse_wrk(output: str) -> dict:
     }
 
 
-def run_wrk(path: str, seconds: int, connections: int, script: str | None) -> dict:
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def cpu_seconds(server_pid: int) -> dict:
+    """{pid: (group, CPU seconds used so far)} for the gunicorn master and workers and for
+    PostgreSQL's and Redis's processes, read from /proc (empty where there is none)."""
+    found = {}
+    for entry in Path("/proc").glob("[0-9]*"):
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue  # gone meanwhile
+        comm = stat[stat.index("(") + 1 : stat.rindex(")")]
+        fields = stat[stat.rindex(")") + 2 :].split()
+        ppid, used = int(fields[1]), (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
+        if int(entry.name) == server_pid or ppid == server_pid:
+            found[entry.name] = ("gunicorn", used)
+        elif comm.startswith(("postgres", "postmaster")):
+            found[entry.name] = ("postgres", used)
+        elif comm.startswith("redis-server"):
+            found[entry.name] = ("redis", used)
+    return found
+
+
+def cpu_used(before: dict, after: dict) -> dict:
+    """CPU seconds per group between two `cpu_seconds` readings (a process that exited meanwhile
+    is left out; one that started counts in full)."""
+    totals = {"gunicorn": 0.0, "postgres": 0.0, "redis": 0.0}
+    for pid, (group, used) in after.items():
+        totals[group] += used - before.get(pid, (group, 0.0))[1]
+    return totals
+
+
+def run_wrk(
+    path: str, seconds: int, connections: int, script: str | None, server_pid: int = 0
+) -> dict:
     command = ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--latency"]
     if script:
         command += ["-s", script]
+    before, children = cpu_seconds(server_pid), resource.getrusage(resource.RUSAGE_CHILDREN)
     output = subprocess.run(
         [*command, f"http://127.0.0.1:{PORT}{path}"], check=True, capture_output=True, text=True
     ).stdout
-    return parse_wrk(output)
+    after, children_after = cpu_seconds(server_pid), resource.getrusage(resource.RUSAGE_CHILDREN)
+    result = parse_wrk(output)
+    result["cpu"] = cpu_used(before, after)
+    result["cpu"]["wrk"] = (children_after.ru_utime + children_after.ru_stime) - (
+        children.ru_utime + children.ru_stime
+    )
+    return result
 
 
 def combine(runs: list[dict]) -> dict:
@@ -170,6 +216,7 @@ def combine(runs: list[dict]) -> dict:
         "requests": sum(r["requests"] for r in runs),
         "errors": sum(r["errors"] for r in runs),
         "rounds": [round(r["rps"]) for r in runs],
+        "cpu": {group: sum(r["cpu"][group] for r in runs) for group in runs[0]["cpu"]},
     }
 
 
@@ -212,7 +259,7 @@ def main() -> int:
             rounds = {label: [] for label, _path, _script in plan}
             for _ in range(args.rounds):
                 for label, path, script in plan:
-                    rounds[label].append(run_wrk(path, chunk, args.connections, script))
+                    rounds[label].append(run_wrk(path, chunk, args.connections, script, server.pid))
             results = {label: combine(runs) for label, runs in rounds.items()}
         finally:
             server.send_signal(signal.SIGTERM)
@@ -248,7 +295,18 @@ def report(results: dict, args) -> str:
         f"Ratios: (c)/(b) = {c['rps'] / b['rps']:.0%} (target ≥ 50%); "
         f"(c)/(a) = {c['rps'] / a['rps']:.0%}; (b)/(a) = {b['rps'] / a['rps']:.0%}.",
         "",
+        "CPU time per request (ms), by process group:",
+        "",
+        "| endpoint | gunicorn workers | PostgreSQL | Redis | wrk | together |",
+        "| --- | --- | --- | --- | --- | --- |",
     ]
+    for label, r in results.items():
+        per = {group: used / r["requests"] * 1000 for group, used in r["cpu"].items()}
+        lines.append(
+            f"| {label} | {per['gunicorn']:.2f} | {per['postgres']:.2f} | {per['redis']:.2f} "
+            f"| {per['wrk']:.2f} | {sum(per.values()):.2f} |"
+        )
+    lines.append("")
     return "\n".join(lines)
 
 
