@@ -20,7 +20,7 @@ bench-api:  ## issue 5: POST /api/v1/tickets/ against a trivial view and a minim
 	@scripts/bootstrap && .venv/bin/python bench/api_create.py
 
 messages:  ## refresh and compile the translations (needs GNU gettext)
-	@scripts/bootstrap && .venv/bin/python manage.py makemessages -l zh_Hans -l en --ignore '.venv/*' --ignore 'var/*' && .venv/bin/python manage.py compilemessages --ignore '.venv/*'
+	@scripts/bootstrap && .venv/bin/python manage.py makemessages -l zh_Hans --ignore '.venv/*' --ignore 'var/*' && .venv/bin/python manage.py compilemessages --ignore '.venv/*'
 
 clean:
 	rm -rf var/
