@@ -188,6 +188,40 @@ def ticket_create_from_call(*, actor, urgency=None, photos=(), **data) -> Ticket
     )
 
 
+def suggestions_refresh() -> int:
+    """Store the dispatch catalogue's current suggestion on every ticket waiting to be dispatched
+    (submitted or accepted), after the catalogue or the units changed or after an upgrade; returns
+    how many tickets got a different one. The suggestion is advice, not state: no status changes,
+    no event is written, and `updated_at` is left alone. Tickets that a unit returned pass over
+    that unit, as `ticket_return` does."""
+    waiting = Ticket.objects.filter(status__in=[Status.SUBMITTED, Status.ACCEPTED])
+    returned = set(
+        Assignment.objects.filter(ticket__in=waiting, returned_at__isnull=False).values_list(
+            "ticket_id", flat=True
+        )
+    )
+    changed = 0
+    pairs = waiting.exclude(pk__in=returned).values_list("category", "region").distinct()
+    for category_id, region_id in pairs:
+        unit_id = lookups.suggested_unit_id(
+            lookups.category_by_pk(category_id), lookups.region_by_pk(region_id)
+        )
+        changed += (
+            waiting.filter(category=category_id, region=region_id)
+            .exclude(pk__in=returned)
+            .exclude(suggested_unit=unit_id)
+            .update(suggested_unit=unit_id)
+        )
+    for ticket in waiting.filter(pk__in=returned).select_related("category", "region"):
+        unit = suggest_lead_unit(
+            ticket.category, ticket.region, exclude=selectors.returned_by(ticket)
+        )
+        changed += (
+            waiting.filter(pk=ticket.pk).exclude(suggested_unit=unit).update(suggested_unit=unit)
+        )
+    return changed
+
+
 def _clean_photos(photos) -> list:
     photos = list(photos or ())
     if len(photos) > MAX_PHOTOS:

@@ -1,10 +1,12 @@
 """The ticket services: each action's event, deadlines, guards, and what it refuses."""
 
+import io
 from datetime import datetime, timedelta
 
 import pytest
 import time_machine
 from django.core.exceptions import ValidationError
+from django.core.management import call_command
 
 from departments.models import Department, DispatchRule
 from tickets import services
@@ -374,6 +376,27 @@ def test_after_a_return_the_suggestion_passes_over_the_returning_unit(
     )
     ticket.refresh_from_db()
     assert ticket.suggested_unit == units["district"]  # the next choice: the backstop
+
+
+def test_refreshing_suggestions_follows_a_changed_catalogue_for_waiting_tickets_only(
+    lifecycle, staff, units, category
+):
+    submitted, accepted = lifecycle("submitted"), lifecycle("accepted")
+    dispatched, returned = lifecycle("dispatched"), lifecycle("dispatched")
+    services.ticket_return(ticket_id=returned.pk, actor=staff["handler"], reason="不属于本辖区")
+    Ticket.objects.filter(pk=accepted.pk).update(suggested_unit=None)  # as before an upgrade
+    before = {t.pk: t.updated_at for t in Ticket.objects.all()}
+    # The catalogue now sends the category to the street offices (属地).
+    DispatchRule.objects.create(category=category, unit_kind=Department.Kind.STREET_OFFICE)
+    assert services.suggestions_refresh() == 2
+    suggested = dict(Ticket.objects.values_list("pk", "suggested_unit"))
+    assert suggested[submitted.pk] == suggested[accepted.pk] == units["street"].pk
+    assert suggested[dispatched.pk] == units["district"].pk  # dispatched: left as it was
+    assert suggested[returned.pk] == units["district"].pk  # never the unit that returned it
+    assert {t.pk: t.updated_at for t in Ticket.objects.all()} == before
+    out = io.StringIO()
+    call_command("refresh_suggestions", stdout=out)
+    assert out.getvalue() == "0 tickets got a new suggestion.\n"
 
 
 def test_return_after_the_window_is_refused(lifecycle, staff, frozen):
