@@ -169,14 +169,14 @@ CACHES = {
         "OPTIONS": {"MAX_ENTRIES": 20000},
     },
 }
-# An API client found by its key is kept this many seconds in the default cache, which every
-# change to the client clears. Only a shared (Redis) cache can clear it in every process at once,
-# so with the per-process memory cache keys are looked up on each request (0).
 # Where the API's rate-limit counters live (clients.throttling): Redis shared by every process in
 # production, else each process's memory.
 PORTAL_API_RATE_STORAGE = os.environ.get(
     "API_RATE_STORAGE", os.environ.get("REDIS_CACHE_URL") or "memory://"
 )
+# An API client found by its key is kept this many seconds in the default cache, which every
+# change to the client clears. Only a shared (Redis) cache can clear it in every process at once,
+# so with the per-process memory cache keys are looked up on each request (0).
 _KEY_CACHE_DEFAULT = "30" if os.environ.get("REDIS_CACHE_URL") else "0"
 PORTAL_API_KEY_CACHE_SECONDS = int(
     os.environ.get("PORTAL_API_KEY_CACHE_SECONDS", _KEY_CACHE_DEFAULT)

@@ -18,7 +18,6 @@ import re
 from django.core.cache import caches
 from django.db.models import Exists, OuterRef, prefetch_related_objects
 from django.db.models.signals import post_delete, post_save
-from django.dispatch import receiver
 
 from departments.catalogue import suggest_lead_unit
 from departments.models import Department, DispatchRule, Region
@@ -98,17 +97,11 @@ def clear() -> None:
     _cache().clear()
 
 
-@receiver(post_save, sender=Category, dispatch_uid="lookups.category.saved")
-@receiver(post_delete, sender=Category, dispatch_uid="lookups.category.deleted")
-@receiver(post_save, sender=CategoryAttribute, dispatch_uid="lookups.attribute.saved")
-@receiver(post_delete, sender=CategoryAttribute, dispatch_uid="lookups.attribute.deleted")
-@receiver(post_save, sender=UrgencyClass, dispatch_uid="lookups.urgency.saved")
-@receiver(post_delete, sender=UrgencyClass, dispatch_uid="lookups.urgency.deleted")
-@receiver(post_save, sender=Region, dispatch_uid="lookups.region.saved")
-@receiver(post_delete, sender=Region, dispatch_uid="lookups.region.deleted")
-@receiver(post_save, sender=DispatchRule, dispatch_uid="lookups.rule.saved")
-@receiver(post_delete, sender=DispatchRule, dispatch_uid="lookups.rule.deleted")
-@receiver(post_save, sender=Department, dispatch_uid="lookups.unit.saved")
-@receiver(post_delete, sender=Department, dispatch_uid="lookups.unit.deleted")
 def _changed(**kwargs):
     clear()
+
+
+# Any saved or deleted row of these can change what the cache holds.
+for _model in (Category, CategoryAttribute, UrgencyClass, Region, DispatchRule, Department):
+    for _signal in (post_save, post_delete):
+        _signal.connect(_changed, sender=_model, dispatch_uid=f"lookups.{_model.__name__}")

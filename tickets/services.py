@@ -195,11 +195,10 @@ def suggestions_refresh() -> int:
     no event is written, and `updated_at` is left alone. Tickets that a unit returned pass over
     that unit, as `ticket_return` does."""
     waiting = Ticket.objects.filter(status__in=[Status.SUBMITTED, Status.ACCEPTED])
-    returned = set(
-        Assignment.objects.filter(ticket__in=waiting, returned_at__isnull=False).values_list(
-            "ticket_id", flat=True
-        )
-    )
+    returned: dict[int, set[int]] = {}  # ticket id → the units that returned it
+    returns = Assignment.objects.filter(ticket__in=waiting, returned_at__isnull=False)
+    for ticket_id, unit_id in returns.values_list("ticket_id", "unit_id"):
+        returned.setdefault(ticket_id, set()).add(unit_id)
     changed = 0
     pairs = waiting.exclude(pk__in=returned).values_list("category", "region").distinct()
     for category_id, region_id in pairs:
@@ -213,9 +212,7 @@ def suggestions_refresh() -> int:
             .update(suggested_unit=unit_id)
         )
     for ticket in waiting.filter(pk__in=returned).select_related("category", "region"):
-        unit = suggest_lead_unit(
-            ticket.category, ticket.region, exclude=selectors.returned_by(ticket)
-        )
+        unit = suggest_lead_unit(ticket.category, ticket.region, exclude=returned[ticket.pk])
         changed += (
             waiting.filter(pk=ticket.pk).exclude(suggested_unit=unit).update(suggested_unit=unit)
         )

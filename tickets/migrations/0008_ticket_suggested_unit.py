@@ -15,6 +15,6 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='ticket',
             name='suggested_unit',
-            field=models.ForeignKey(blank=True, db_index=False, editable=False, help_text='The unit the dispatch catalogue names for the category and place, as classified at intake or acceptance.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='departments.department', verbose_name='suggested unit'),
+            field=models.ForeignKey(blank=True, db_index=False, editable=False, help_text='The unit the dispatch catalogue names for the category and place, as classified at intake or acceptance, passing over any unit that returned the ticket.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='departments.department', verbose_name='suggested unit'),
         ),
     ]

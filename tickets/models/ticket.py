@@ -171,7 +171,7 @@ class Ticket(models.Model):
         editable=False,
         help_text=_(
             "The unit the dispatch catalogue names for the category and place, as classified "
-            "at intake or acceptance."
+            "at intake or acceptance, passing over any unit that returned the ticket."
         ),
     )
     duplicate_of = models.ForeignKey(

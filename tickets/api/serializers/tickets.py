@@ -126,7 +126,8 @@ class TicketDetailOutputSerializer(TicketListOutputSerializer):
     suggested_unit = RefSerializer(
         allow_null=True,
         help_text="the unit the dispatch catalogue names for the category and place "
-        "(at intake, or at acceptance after any reclassification)",
+        "(at intake, at acceptance after any reclassification, and after a return passing "
+        "over the returning units)",
     )
     anonymous = serializers.BooleanField()
     confidential = serializers.BooleanField()
