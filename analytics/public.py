@@ -89,7 +89,9 @@ def totals_by(month: date, column: str, names: dict) -> list[tuple[str, int]]:
     return sorted(totals.items(), key=lambda kv: (-kv[1], kv[0]))
 
 
-def street_rates(month: date) -> list[dict]:
+def street_rates(month: date, *, display: bool = False) -> list[dict]:
+    """The streets' rates; `display`: units named in the reader's language (open data keeps the
+    official names)."""
     result = []
     for s in evaluation.standings(Department.Kind.STREET_OFFICE, month):
         rates = s.rates
@@ -97,7 +99,7 @@ def street_rates(month: date) -> list[dict]:
             {
                 "month": f"{month:%Y-%m}",
                 "rank": s.rank,
-                "unit": s.unit.name,
+                "unit": s.unit.display_name if display else s.unit.name,
                 "valid_callbacks": s.valid,
                 **{k: None if v is None else round(v, 4) for k, v in rates.items()},
                 "grade": s.grade,
@@ -110,11 +112,11 @@ def street_rates(month: date) -> list[dict]:
 @cache_page(CACHE_SECONDS)
 def stats_page(request):
     month = _month(request.GET.get("month"))
-    top_level = {leaf: node.name for leaf, node in category_ancestors(1).items()}
-    districts = dict(Region.objects.filter(level=Region.Level.DISTRICT).values_list("pk", "name"))
+    top_level = {leaf: node.display_name for leaf, node in category_ancestors(1).items()}
+    districts = {r.pk: r.display_name for r in Region.objects.filter(level=Region.Level.DISTRICT)}
     by_category = totals_by(month, "category_id", top_level)
     by_district = totals_by(month, "district_id", districts)
-    rates = street_rates(month)
+    rates = street_rates(month, display=True)
     context = {
         "month": month,
         "total": sum(n for _name, n in by_category),

@@ -10,7 +10,7 @@ def category_tree() -> dict[int | None, list[Category]]:
     """Active categories by parent id (None for the top level), in display order: one query."""
     tree: dict[int | None, list[Category]] = {}
     for category in Category.objects.filter(is_active=True).only(
-        "code", "name", "level", "parent_id", "rank"
+        "code", "name", "name_en", "level", "parent_id", "rank"
     ):
         tree.setdefault(category.parent_id, []).append(category)
     return tree
@@ -26,12 +26,14 @@ def category_children_of_code(code: str) -> list[Category] | None:
     )
     if parent is None:
         return None
-    return list(Category.objects.filter(parent=parent, is_active=True).only("code", "name"))
+    return list(
+        Category.objects.filter(parent=parent, is_active=True).only("code", "name", "name_en")
+    )
 
 
 def region_children(parent: Region | None) -> list[Region]:
     """Districts for None, else the regions one level below `parent`, by code: one query."""
-    regions = Region.objects.only("code", "name", "level", "parent_id").order_by("code")
+    regions = Region.objects.only("code", "name", "name_en", "level", "parent_id").order_by("code")
     if parent is None:
         return list(regions.filter(level=Region.Level.DISTRICT))
     if parent.level >= Region.Level.COMMUNITY:

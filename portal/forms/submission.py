@@ -105,7 +105,7 @@ class WhereForm(forms.Form):
             field = self.fields[name]
             state = WAITING if not parent_chosen else OPEN if options else NONE
             placeholder = self.WAITING_HINTS.get(name, "") if state == WAITING else _("Choose…")
-            field.choices = [("", placeholder), *((o.code, o.name) for o in options)]
+            field.choices = [("", placeholder), *((o.code, o.display_name) for o in options)]
             field.required = state == OPEN
             field.widget.attrs["data-tree"] = tree_name
             if position + 1 < len(names):
@@ -131,7 +131,7 @@ class WhereForm(forms.Form):
 
     def _chosen_names(self, names, separator) -> str:
         return separator.join(
-            self.levels[name].chosen.name for name in names if self.levels[name].chosen
+            self.levels[name].chosen.display_name for name in names if self.levels[name].chosen
         )
 
     @property

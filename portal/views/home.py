@@ -17,7 +17,7 @@ from ..public_stats import headline
 def home(request):
     top = {}
     for category in Category.objects.filter(is_active=True, level__lte=2).only(
-        "name", "level", "parent_id", "rank", "code"
+        "name", "name_en", "level", "parent_id", "rank", "code"
     ):
         if category.level == 1:
             top[category.pk] = (category, [])

@@ -11,7 +11,9 @@ from ..choices import category_children_of_code, region_children_of_code
 
 
 def _options(items):
-    return JsonResponse({"options": [{"value": item.code, "label": item.name} for item in items]})
+    return JsonResponse(
+        {"options": [{"value": item.code, "label": item.display_name} for item in items]}
+    )
 
 
 @cache_control(public=True, max_age=300)

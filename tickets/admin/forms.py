@@ -47,7 +47,7 @@ def region_field(**kwargs):
     )
     field = forms.ModelChoiceField(regions, label=_("region"), **kwargs)
     field.label_from_instance = lambda r: " › ".join(
-        n.name for n in reversed(r.lineage()) if n.level > Region.Level.CITY
+        n.display_name for n in reversed(r.lineage()) if n.level > Region.Level.CITY
     )
     return field
 
