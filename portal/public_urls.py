@@ -11,6 +11,7 @@ urlpatterns = [
     path("submit/", submit.submit, name="submit"),
     path("submit/done/", submit.submitted, name="submitted"),
     path("submit/options/regions/<str:code>/", options.region_options, name="region_options"),
+    path("submit/options/places/", options.place_options, name="place_options"),
     path(
         "submit/options/categories/<str:code>/",
         options.category_options,
