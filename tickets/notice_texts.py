@@ -20,6 +20,8 @@ from django.utils.formats import date_format
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
+from departments.names import in_language
+
 from .models import Notification, TicketEvent
 
 Kind = Notification.Kind
@@ -105,7 +107,8 @@ def _resident(notification: Notification) -> Text:
         "number": ticket.number,
         "access_code": ticket.access_code,
         "track_url": track_url(ticket.number),
-        "unit": data.get("unit", ""),
+        "unit": in_language(data.get("unit", ""), data.get("unit_en", "")),
+        "redispatch": data.get("redispatch", False),
         "due": when(data.get("due")),
         "solved": data.get("solved"),
     }
