@@ -1,4 +1,4 @@
-"""The public home page, the privacy notice and the icon browsers ask for."""
+"""The public home page and the icon browsers ask for."""
 
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
@@ -32,12 +32,6 @@ def home(request):
             "categories": list(top.values()),
         },
     )
-
-
-@public_page
-@require_GET
-def privacy(request):
-    return render(request, "portal/privacy.html")
 
 
 @cache_control(max_age=86400)
