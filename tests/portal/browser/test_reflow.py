@@ -14,7 +14,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 WIDTHS = (320, 390)
 LANGUAGES = {"zh": "zh-CN", "en": "en-GB"}
-PAGES = ["/", "/submit/", "/track/", "/privacy/", "/stats/"]
+PAGES = ["/", "/submit/", "/track/", "/privacy/", "/privacy/request/", "/stats/"]
 
 
 @pytest.fixture
