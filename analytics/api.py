@@ -57,7 +57,7 @@ class StandingOutput(serializers.Serializer):
     on_time = serializers.DictField(child=serializers.FloatField(allow_null=True))
 
     def get_unit(self, standing) -> dict:
-        return {"code": standing.unit.code, "name": standing.unit.name}
+        return {"code": standing.unit.code, "name": standing.unit.display_name}
 
 
 class TrendPointOutput(RatesOutput):
@@ -71,7 +71,7 @@ class WindowInput(serializers.Serializer):
 
 
 class HotspotOutput(serializers.Serializer):
-    community = serializers.CharField(source="region.name")
+    community = serializers.CharField(source="region.display_name")
     community_code = serializers.CharField(source="region.code")
     category = serializers.CharField(source="category.path")
     category_code = serializers.CharField(source="category.code")

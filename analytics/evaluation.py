@@ -189,6 +189,19 @@ def trend(unit: Department, last_month: date, months: int = 12, *, excluded: boo
     return series
 
 
+def latest_kind_rates(month: date) -> tuple[date, dict[str, stats.Rates]]:
+    """`kind_rates` for `month`, or, while it has no valid callback yet (the first days of a
+    month), for the month before: (the month shown, its rates). A fresh month never shows as
+    "no data" while last month's figures exist."""
+    rates = kind_rates(month)
+    if not any(r.valid for r in rates.values()):
+        previous = previous_month(month)
+        earlier = kind_rates(previous)
+        if any(r.valid for r in earlier.values()):
+            return previous, earlier
+    return month, rates
+
+
 def kind_rates(month: date, *, excluded: bool = True) -> dict[str, stats.Rates]:
     """Each unit kind's rates for a month, over all its units' callbacks (the dashboard)."""
     totals: dict[str, dict] = {}

@@ -66,14 +66,14 @@ def intake_by_place_and_category(first_month: date, last_month: date, *, place="
     if place == "community":
         rows = rows.filter(region__level=Region.Level.COMMUNITY)
     ancestors = category_ancestors(level)
-    names = dict(Region.objects.values_list("pk", "name"))
+    names = {r.pk: r.display_name for r in Region.objects.only("name", "name_en")}
     totals: dict[tuple, int] = {}
     for place_id, leaf_id, tickets in (
         rows.values_list(column, "category_id").annotate(n=Sum("tickets")).order_by()
     ):
         key = (place_id, ancestors[leaf_id].pk)
         totals[key] = totals.get(key, 0) + tickets
-    categories = {c.pk: c.name for c in ancestors.values()}
+    categories = {c.pk: c.display_name for c in ancestors.values()}
     result = [
         (names.get(place_id), categories[category_id], tickets)
         for (place_id, category_id), tickets in totals.items()

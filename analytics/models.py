@@ -292,6 +292,8 @@ class RefreshState(models.Model):
     """Until when the summaries have taken ticket changes into account."""
 
     SUMMARIES = "summaries"
+    # When any period's summaries were last replaced: the public pages' cache key.
+    PUBLISHED = "published"
 
     name = models.CharField(max_length=20, primary_key=True)
     refreshed_until = models.DateTimeField(null=True)

@@ -1,9 +1,15 @@
 """Public statistics (`/stats/`) and open data: aggregates only, located no finer than the
-community, never a name, a number or an address (DESIGN.md §7)."""
+community, never a name, a number or an address (DESIGN.md §7).
+
+Both read the summary tables (`analytics.refresh`) and are cached for `CACHE_SECONDS` under the
+time the summaries were last replaced, so a refresh or a rebuild shows at once. A month whose
+summaries are not built yet while it has tickets says so ("being prepared"), never "no data".
+"""
 
 import csv
 import json
 from datetime import date
+from functools import wraps
 
 from django.db.models import Sum
 from django.http import Http404, HttpResponse
@@ -13,14 +19,26 @@ from django.views.decorators.cache import cache_page
 from django.views.decorators.http import require_GET
 
 from departments.models import Department, Region
-from tickets.models import Category
+from tickets.models import Category, Ticket
 
 from . import evaluation
 from .findings import category_ancestors
 from .models import PlaceCategoryDay
-from .refresh import last_month
+from .refresh import last_month, month_bounds, published_at, this_month
 
 CACHE_SECONDS = 600
+
+
+def cached_until_refresh(view):
+    """`cache_page` keyed by when the summaries were last replaced (one small read)."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        stamp = published_at()
+        prefix = f"stats-{stamp.timestamp() if stamp else 0}"
+        return cache_page(CACHE_SECONDS, key_prefix=prefix)(view)(request, *args, **kwargs)
+
+    return wrapped
 
 
 def _month(value: str | None) -> date:
@@ -89,7 +107,9 @@ def totals_by(month: date, column: str, names: dict) -> list[tuple[str, int]]:
     return sorted(totals.items(), key=lambda kv: (-kv[1], kv[0]))
 
 
-def street_rates(month: date) -> list[dict]:
+def street_rates(month: date, *, display: bool = False) -> list[dict]:
+    """The streets' rates; `display`: units named in the reader's language (open data keeps the
+    official names)."""
     result = []
     for s in evaluation.standings(Department.Kind.STREET_OFFICE, month):
         rates = s.rates
@@ -97,7 +117,7 @@ def street_rates(month: date) -> list[dict]:
             {
                 "month": f"{month:%Y-%m}",
                 "rank": s.rank,
-                "unit": s.unit.name,
+                "unit": s.unit.display_name if display else s.unit.name,
                 "valid_callbacks": s.valid,
                 **{k: None if v is None else round(v, 4) for k, v in rates.items()},
                 "grade": s.grade,
@@ -107,16 +127,21 @@ def street_rates(month: date) -> list[dict]:
 
 
 @require_GET
-@cache_page(CACHE_SECONDS)
+@cached_until_refresh
 def stats_page(request):
     month = _month(request.GET.get("month"))
-    top_level = {leaf: node.name for leaf, node in category_ancestors(1).items()}
-    districts = dict(Region.objects.filter(level=Region.Level.DISTRICT).values_list("pk", "name"))
+    top_level = {leaf: node.display_name for leaf, node in category_ancestors(1).items()}
+    districts = {r.pk: r.display_name for r in Region.objects.filter(level=Region.Level.DISTRICT)}
     by_category = totals_by(month, "category_id", top_level)
     by_district = totals_by(month, "district_id", districts)
-    rates = street_rates(month)
+    rates = street_rates(month, display=True)
+    start, end = month_bounds(month)
     context = {
         "month": month,
+        "in_progress": month == this_month(),
+        # Tickets exist but their summaries do not yet (the first refresh has not run).
+        "preparing": not by_category
+        and Ticket.objects.filter(submitted_at__gte=start, submitted_at__lt=end).exists(),
         "total": sum(n for _name, n in by_category),
         "by_category": by_category,
         "by_district": by_district,
@@ -130,7 +155,7 @@ DATASETS = {"intake": intake_rows, "street-rates": street_rates}
 
 
 @require_GET
-@cache_page(CACHE_SECONDS)
+@cached_until_refresh
 def open_data(request, dataset: str, month: str, fmt: str):
     if dataset not in DATASETS:
         raise Http404

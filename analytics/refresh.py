@@ -310,6 +310,8 @@ def refresh_dirty() -> int:
         DirtyPeriod.objects.filter(day=mark.day, marked_at=mark.marked_at).delete()
     state.refreshed_until = now
     state.save(update_fields=["refreshed_until"])
+    if days:
+        published()
     return len(days)
 
 
@@ -342,3 +344,31 @@ def rebuild(days: list[date], progress=None, *, complete: bool = False) -> None:
         RefreshState.objects.update_or_create(
             name=RefreshState.SUMMARIES, defaults={"refreshed_until": started}
         )
+    published()
+
+
+def published() -> None:
+    """Record that summaries changed now: pages cached from older ones are not served again."""
+    RefreshState.objects.update_or_create(
+        name=RefreshState.PUBLISHED, defaults={"refreshed_until": timezone.now()}
+    )
+
+
+def published_at() -> datetime | None:
+    return (
+        RefreshState.objects.filter(name=RefreshState.PUBLISHED)
+        .values_list("refreshed_until", flat=True)
+        .first()
+    )
+
+
+def build_all() -> int:
+    """Bring the summaries up to date with every ticket there is: a full rebuild when they were
+    never built, else a refresh of what changed; returns how many days were recomputed."""
+    if RefreshState.objects.filter(
+        name=RefreshState.SUMMARIES, refreshed_until__isnull=False
+    ).exists():
+        return refresh_dirty()
+    days = ticket_days()
+    rebuild(days, complete=True)
+    return len(days)

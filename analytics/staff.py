@@ -178,7 +178,7 @@ def rates_view(request):
         rows.append(
             [
                 s.rank or "—",
-                {"text": s.unit.name, "url": trend_url},
+                {"text": s.unit.display_name, "url": trend_url},
                 s.valid,
                 percent(s.rates["response"]),
                 percent(s.rates["resolution"]),
@@ -195,7 +195,7 @@ def rates_view(request):
     scored = [s for s in standings if s.rank]
     chart = {
         "type": "bar",
-        "labels": [s.unit.name for s in scored],
+        "labels": [s.unit.display_name for s in scored],
         "values": [round(s.rates["composite"] * 100, 1) for s in scored],
     }
     title = _("Rankings: %(kind)s, %(month)s") % {
@@ -275,7 +275,7 @@ def unit_view(request, unit_id):
     )
     return _page(
         request,
-        title=unit.name,
+        title=unit.display_name,
         help_text=help_text,
         form=form,
         headers=headers,
@@ -359,7 +359,7 @@ def hotspots_view(request):
     rows = [
         [
             {
-                "text": s.region.name,
+                "text": s.region.display_name,
                 "url": f"{tickets}?status=all&region={s.region.pk}&category={s.category.pk}",
             },
             s.category.path,
@@ -403,8 +403,8 @@ def repeats_view(request):
             {"text": r.ticket.number, "url": reverse(change, args=[r.ticket_id])},
             {"text": r.earlier.number, "url": reverse(change, args=[r.earlier_id])},
             r.get_basis_display(),
-            r.ticket.category.name,
-            (r.ticket.community or r.ticket.district).name,
+            r.ticket.category.display_name,
+            (r.ticket.community or r.ticket.district).display_name,
         ]
         for r in findings.repeats(first, last)[:500]
     ]

@@ -5,9 +5,9 @@ from .models import CalendarDay, Department, DispatchRule, Membership, Region
 
 @admin.register(Region)
 class RegionAdmin(admin.ModelAdmin):
-    list_display = ["code", "name", "level", "parent"]
+    list_display = ["code", "name", "name_en", "level", "parent"]
     list_filter = ["level"]
-    search_fields = ["code", "name"]
+    search_fields = ["code", "name", "name_en"]
     list_select_related = ["parent"]
     autocomplete_fields = ["parent"]
 
@@ -20,9 +20,9 @@ class MembershipInline(admin.TabularInline):
 
 @admin.register(Department)
 class DepartmentAdmin(admin.ModelAdmin):
-    list_display = ["code", "name", "kind", "parent", "region", "is_active"]
+    list_display = ["code", "name", "name_en", "kind", "parent", "region", "is_active"]
     list_filter = ["kind", "is_active"]
-    search_fields = ["code", "name"]
+    search_fields = ["code", "name", "name_en"]
     list_select_related = ["parent", "region"]
     autocomplete_fields = ["parent", "region"]
     inlines = [MembershipInline]

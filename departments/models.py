@@ -6,8 +6,10 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from .names import NamedInTwoLanguages, in_language
 
-class Region(models.Model):
+
+class Region(NamedInTwoLanguages, models.Model):
     """行政区划: city → district → street/township → community/village."""
 
     class Level(models.IntegerChoices):
@@ -18,6 +20,7 @@ class Region(models.Model):
 
     code = models.CharField(_("code"), max_length=12, unique=True)
     name = models.CharField(_("name"), max_length=100)
+    name_en = models.CharField(_("English name"), max_length=100, blank=True)
     level = models.PositiveSmallIntegerField(_("level"), choices=Level)
     parent = models.ForeignKey(
         "self",
@@ -41,7 +44,7 @@ class Region(models.Model):
         ]
 
     def __str__(self):
-        return self.name
+        return self.display_name
 
     def clean(self):
         if self.parent_id and self.parent.level != self.level - 1:
@@ -60,10 +63,12 @@ class Region(models.Model):
 
     @property
     def full_name(self) -> str:
-        return "".join(r.name for r in reversed(self.lineage()) if r.level > Region.Level.CITY)
+        """E.g. "朝阳区和平街街道胜古南社区"; in English "Chaoyang District, Hepingjie …"."""
+        names = [r.display_name for r in reversed(self.lineage()) if r.level > Region.Level.CITY]
+        return in_language("".join(names), ", ".join(names))
 
 
-class Department(models.Model):
+class Department(NamedInTwoLanguages, models.Model):
     """承办单位: a unit that takes, handles or oversees tickets."""
 
     class Kind(models.TextChoices):
@@ -77,6 +82,7 @@ class Department(models.Model):
 
     code = models.SlugField(_("code"), max_length=40, unique=True)
     name = models.CharField(_("name"), max_length=120)
+    name_en = models.CharField(_("English name"), max_length=160, blank=True)
     kind = models.CharField(_("unit kind"), max_length=32, choices=Kind)
     parent = models.ForeignKey(
         "self",
@@ -112,7 +118,7 @@ class Department(models.Model):
         indexes = [models.Index(fields=["kind", "region"])]
 
     def __str__(self):
-        return self.name
+        return self.display_name
 
 
 class Membership(models.Model):

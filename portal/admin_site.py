@@ -34,13 +34,13 @@ class PortalAdminSite(admin.AdminSite):
         return super().index(request, extra_context)
 
     def dashboard_view(self, request):
-        from analytics.evaluation import kind_rates
+        from analytics.evaluation import latest_kind_rates
         from tickets import stats
         from tickets.models import Ticket
         from tickets.selectors import ticket_list_for
 
         figures = stats.dashboard(ticket_list_for(request.user))
-        by_kind = kind_rates(figures["month"].date())
+        rates_month, by_kind = latest_kind_rates(figures["month"].date())
         kinds = dict(Ticket._meta.get_field("lead_unit").related_model.Kind.choices)
         rates = [(kinds.get(kind, kind), r.valid, r.percentages()) for kind, r in by_kind.items()]
         charts = {
@@ -62,6 +62,8 @@ class PortalAdminSite(admin.AdminSite):
             "title": _("Dashboard"),
             "figures": figures,
             "rates": rates,
+            "rates_month": rates_month,
+            "rates_of_last_month": rates_month != figures["month"].date(),
             "charts": charts,
         }
         return TemplateResponse(request, "admin/dashboard.html", context)

@@ -64,7 +64,7 @@ def _when(value: str) -> str:
 
 
 def _title(event) -> str:
-    unit = event.unit.name if event.unit_id else _("the handling unit")
+    unit = event.unit.display_name if event.unit_id else _("the handling unit")
     data = event.data or {}
     match event.action:
         case Action.SUBMIT:
@@ -120,7 +120,7 @@ def timeline(events) -> list[Step]:
         Step(
             at=event.created_at,
             title=_title(event),
-            unit=event.unit.name if event.unit_id else "",
+            unit=event.unit.display_name if event.unit_id else "",
             text=event.note if event.action in NOTE_SHOWN else "",
             action=event.action,
         )

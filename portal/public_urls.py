@@ -2,15 +2,17 @@
 
 from django.urls import include, path
 
-from .views import options, submit, track
-from .views.home import favicon, privacy
+from .views import options, privacy, submit, track
+from .views.home import favicon
 
 urlpatterns = [
-    path("privacy/", privacy, name="privacy"),
+    path("privacy/", privacy.notice, name="privacy"),
+    path("privacy/request/", privacy.personal_data_request, name="privacy_request"),
     path("favicon.ico", favicon),
     path("submit/", submit.submit, name="submit"),
     path("submit/done/", submit.submitted, name="submitted"),
     path("submit/options/regions/<str:code>/", options.region_options, name="region_options"),
+    path("submit/options/places/", options.place_options, name="place_options"),
     path(
         "submit/options/categories/<str:code>/",
         options.category_options,

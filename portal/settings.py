@@ -121,6 +121,7 @@ AUTH_PASSWORD_VALIDATORS = [
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("Simplified Chinese")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+FORMAT_MODULE_PATH = ["portal.formats"]  # English dates as "26 November 2026, 15:30"
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
@@ -237,6 +238,21 @@ PORTAL_RATE_LIMITS = {
     "submit": os.environ.get("PORTAL_RATE_SUBMIT", "10/h"),  # final submissions
     "track": os.environ.get("PORTAL_RATE_TRACK", "60/h"),  # tracking look-ups
     "track_fail": os.environ.get("PORTAL_RATE_TRACK_FAIL", "10/h"),  # wrong number or code
+}
+# The privacy notice (/privacy/) states what PIPL Art. 17 requires: who handles the residents'
+# data and how to reach them, how long it is kept, and how to see, correct or delete it; each
+# deployment sets its own. Requests made with the form on /privacy/request/ become tickets of the
+# category PORTAL_PRIVACY_REQUEST_CATEGORY (a leaf; the demo city's is gov.affairs.privacy).
+PORTAL_PRIVACY = {
+    "handler": os.environ.get("PORTAL_PRIVACY_HANDLER", "北京市12345市民服务热线中心"),
+    "handler_en": os.environ.get(
+        "PORTAL_PRIVACY_HANDLER_EN", "Beijing 12345 Citizen Service Hotline Centre"
+    ),
+    "address": os.environ.get("PORTAL_PRIVACY_ADDRESS", ""),
+    "phone": os.environ.get("PORTAL_PRIVACY_PHONE", "12345"),
+    "email": os.environ.get("PORTAL_PRIVACY_EMAIL", "privacy@12345.example"),
+    "retention_years": int(os.environ.get("PORTAL_PRIVACY_RETENTION_YEARS", "3")),
+    "request_category": os.environ.get("PORTAL_PRIVACY_REQUEST_CATEGORY", "gov.affairs.privacy"),
 }
 # Behind a reverse proxy, the request header holding the client's address, e.g. HTTP_X_REAL_IP.
 # https://django-ratelimit.readthedocs.io/en/stable/security.html

@@ -20,6 +20,8 @@ from django.utils.formats import date_format
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
+from departments.names import in_language
+
 from .models import Notification, TicketEvent
 
 Kind = Notification.Kind
@@ -69,12 +71,13 @@ class Text:
 
 
 def when(moment: datetime | str | None) -> str:
-    """A moment as the reader sees it: local Beijing time, to the minute."""
+    """A moment as the reader sees it: local Beijing time, to the minute, in the format of the
+    message's language ("2026-11-26 15:30", "26 Nov 2026, 15:30")."""
     if isinstance(moment, str):
         moment = parse_datetime(moment)
     if moment is None:
         return ""
-    return date_format(timezone.localtime(moment), "Y-m-d H:i")
+    return date_format(timezone.localtime(moment), "SHORT_DATETIME_FORMAT")
 
 
 def site_url(path: str) -> str:
@@ -104,7 +107,8 @@ def _resident(notification: Notification) -> Text:
         "number": ticket.number,
         "access_code": ticket.access_code,
         "track_url": track_url(ticket.number),
-        "unit": data.get("unit", ""),
+        "unit": in_language(data.get("unit", ""), data.get("unit_en", "")),
+        "redispatch": data.get("redispatch", False),
         "due": when(data.get("due")),
         "solved": data.get("solved"),
     }
@@ -131,7 +135,7 @@ def headline(notification: Notification) -> str:
         "number": ticket.number,
         "deadline": when(notification.data.get("since") or notification.deadline),
         "unit": notification.data.get("unit")
-        or (ticket.lead_unit.name if ticket.lead_unit else ""),
+        or (ticket.lead_unit.display_name if ticket.lead_unit else ""),
     }
 
 
@@ -142,8 +146,8 @@ def _staff(notification: Notification) -> Text:
         "number": ticket.number,
         "headline": headline(notification),
         "status": ticket.get_status_display(),
-        "category": ticket.category.name,
-        "unit": ticket.lead_unit.name if ticket.lead_unit else "",
+        "category": ticket.category.display_name,
+        "unit": ticket.lead_unit.display_name if ticket.lead_unit else "",
         "deadline": when(notification.deadline),
         "admin_url": site_url(reverse("admin:tickets_ticket_change", args=[ticket.pk])),
         "reminders_url": site_url(reverse("admin:tickets_reminder_changelist")),

@@ -6,6 +6,12 @@ dispatch, an approved extension, the reply (with the link to rate it), the resul
 callback a callback operator recorded (with the way to ask for reopening) and a reopening. Each goes
 by SMS to the contact mobile and by e-mail when an address was given.
 
+A dispatch after a return says plainly that the demand now goes to another unit, naming it. A
+notice whose text would repeat, word for word, the last one the resident got on the same
+channel is not written (e.g. a second dispatch to the same unit within the minute): the rule lives
+here, where notices are written under the ticket's row lock, so two changes cannot both miss
+each other.
+
 Invariants: nothing for an anonymous ticket; the services call `write` inside their transaction,
 right after the event, so a notice exists exactly when its event does (a transactional outbox:
 nothing is re-read after commit, nothing is lost between commit and a receiver); its delivery is
@@ -17,8 +23,8 @@ a second row for one event.
 from django.conf import settings
 from django.utils import translation
 
-from . import outbox
-from .models import Notification, Ticket, TicketEvent
+from . import notice_texts, outbox
+from .models import Assignment, Notification, Ticket, TicketEvent
 from .workflow import Action
 
 Kind = Notification.Kind
@@ -58,20 +64,39 @@ def write(ticket: Ticket, action: Action, event: TicketEvent) -> list[int]:
         return []
     data = _facts(ticket, kind, event)
     language = _language(ticket, kind)
-    return outbox.add(
-        [
-            Notification(
-                ticket=ticket,
-                kind=kind,
-                recipient=None,
-                channel=channel,
-                deadline=event.created_at,
-                language=language,
-                data=data,
-            )
-            for channel in channels
-        ]
-    )
+    rows = [
+        Notification(
+            ticket=ticket,
+            kind=kind,
+            recipient=None,
+            channel=channel,
+            deadline=event.created_at,
+            language=language,
+            data=data,
+        )
+        for channel in channels
+    ]
+    return outbox.add(_not_repeating(ticket, rows))
+
+
+def _not_repeating(ticket: Ticket, rows: list[Notification]) -> list[Notification]:
+    """`rows` without those that would say exactly what the resident's last notice on the same
+    channel said (one query for the last notices; a submission has none before it)."""
+    if not rows or rows[0].kind == Kind.SUBMITTED:
+        return rows
+    last: dict[str, Notification] = {}
+    for notice in Notification.objects.filter(ticket=ticket, recipient__isnull=True).order_by(
+        "-pk"
+    )[:10]:
+        notice.ticket = ticket
+        last.setdefault(notice.channel, notice)
+    return [
+        row
+        for row in rows
+        if row.channel not in last
+        or last[row.channel].kind != row.kind
+        or notice_texts.render(last[row.channel]) != notice_texts.render(row)
+    ]
 
 
 def _facts(ticket: Ticket, kind: Kind, event: TicketEvent) -> dict:
@@ -81,6 +106,9 @@ def _facts(ticket: Ticket, kind: Kind, event: TicketEvent) -> dict:
         facts["due"] = ticket.accept_due_at.isoformat()
     if kind in (Kind.DISPATCHED, Kind.REPLIED) and ticket.lead_unit:
         facts["unit"] = ticket.lead_unit.name
+        facts["unit_en"] = ticket.lead_unit.name_en
+    if kind == Kind.DISPATCHED and _returned_this_round(ticket):
+        facts["redispatch"] = True
     if kind == Kind.DISPATCHED and ticket.reply_due_at:
         facts["due"] = ticket.reply_due_at.isoformat()
     if kind == Kind.EXTENDED:
@@ -88,6 +116,17 @@ def _facts(ticket: Ticket, kind: Kind, event: TicketEvent) -> dict:
     if kind == Kind.CALLED_BACK:
         facts["solved"] = bool(event.data.get("solved"))
     return facts
+
+
+def _returned_this_round(ticket: Ticket) -> bool:
+    """A unit sent the ticket back since it was last (re)opened: this dispatch replaces one the
+    resident was told about."""
+    return Assignment.objects.filter(
+        ticket=ticket,
+        round=ticket.round,
+        role=Assignment.Role.LEAD,
+        returned_at__isnull=False,
+    ).exists()
 
 
 def _language(ticket: Ticket, kind: Kind) -> str:

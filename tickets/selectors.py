@@ -115,7 +115,14 @@ def open_tickets_like(*, category, region, limit: int = 5) -> QuerySet[Ticket]:
         Ticket.objects.filter(place, category=category)
         .exclude(status=Status.CLOSED)
         .select_related("lead_unit")
-        .only("number", "status", "submitted_at", "category_id", "lead_unit__name")
+        .only(
+            "number",
+            "status",
+            "submitted_at",
+            "category_id",
+            "lead_unit__name",
+            "lead_unit__name_en",
+        )
         .order_by("-submitted_at")[:limit]
     )
 

@@ -16,6 +16,8 @@ from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
+from departments.names import in_language
+
 from .models import Callback
 from .workflow import Status
 
@@ -116,14 +118,18 @@ def overdue_by_unit(tickets: QuerySet, *, now=None, limit: int = 10) -> list[dic
     rows = (
         tickets.exclude(status=Status.CLOSED)
         .filter(due_at__lt=now or timezone.now())
-        .values("lead_unit__code", "lead_unit__name")
+        .values("lead_unit__code", "lead_unit__name", "lead_unit__name_en")
         .annotate(count=Count("pk"))
         .order_by("-count", "lead_unit__code")[:limit]
     )
     return [
         {
             "unit": (
-                {"code": row["lead_unit__code"], "name": row["lead_unit__name"]}
+                {
+                    "code": row["lead_unit__code"],
+                    "name": row["lead_unit__name"],
+                    "name_en": row["lead_unit__name_en"],
+                }
                 if row["lead_unit__code"]
                 else None
             ),
@@ -168,7 +174,9 @@ def dashboard(tickets: QuerySet, *, now=None) -> dict:
         ],
         "overdue_total": open_tickets.filter(due_at__lt=now).count(),
         "overdue_by_unit": [
-            (row["unit"]["name"], row["count"]) for row in overdue if row["unit"] is not None
+            (in_language(row["unit"]["name"], row["unit"]["name_en"]), row["count"])
+            for row in overdue
+            if row["unit"] is not None
         ],
         "callbacks_waiting": by_status.get(Status.REPLIED, 0),
         "callbacks_overdue": open_tickets.filter(status=Status.REPLIED, due_at__lt=now).count(),

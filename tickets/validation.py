@@ -141,6 +141,10 @@ def clean_intake(data: dict) -> dict:
             cleaned["contact_phone"] = normalize_mobile(data.get("contact_phone"))
         except ValidationError as error:
             errors["contact_phone"] = error.messages
+        if not (data.get("contact_phone") or "").strip():  # not a wrong number: a missing one
+            errors["contact_phone"] = [
+                _("Give a telephone number the unit can call you on, or report anonymously.")
+            ]
         if len(cleaned["contact_name"]) > 50:
             errors["contact_name"] = [_("Keep the name within 50 characters.")]
         if cleaned["contact_email"]:

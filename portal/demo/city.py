@@ -11,6 +11,7 @@ from tickets.defaults import ensure_urgency_classes
 from tickets.models import Category, UrgencyClass
 
 from . import city_data as data
+from .names_en import CATEGORIES, region_name_en, unit_name_en
 
 Kind = Department.Kind
 Role = Membership.Role
@@ -54,24 +55,50 @@ def _load_regions() -> dict[str, Region]:
     L = Region.Level
     regions = {}
     city = _upsert(
-        Region, {"code": data.CITY[0]}, {"name": data.CITY[1], "level": L.CITY, "parent": None}
+        Region,
+        {"code": data.CITY[0]},
+        {
+            "name": data.CITY[1],
+            "name_en": region_name_en(*data.CITY),
+            "level": L.CITY,
+            "parent": None,
+        },
     )
     regions[city.code] = city
     for code, name in data.DISTRICTS:
         regions[code] = _upsert(
-            Region, {"code": code}, {"name": name, "level": L.DISTRICT, "parent": city}
+            Region,
+            {"code": code},
+            {
+                "name": name,
+                "name_en": region_name_en(code, name),
+                "level": L.DISTRICT,
+                "parent": city,
+            },
         )
     for district_code, streets in data.STREETS.items():
         for street in streets:
             s = _upsert(
                 Region,
                 {"code": street.code},
-                {"name": street.name, "level": L.STREET, "parent": regions[district_code]},
+                {
+                    "name": street.name,
+                    "name_en": region_name_en(street.code, street.name),
+                    "level": L.STREET,
+                    "parent": regions[district_code],
+                },
             )
             regions[s.code] = s
             for code, name in street.communities:
                 regions[code] = _upsert(
-                    Region, {"code": code}, {"name": name, "level": L.COMMUNITY, "parent": s}
+                    Region,
+                    {"code": code},
+                    {
+                        "name": name,
+                        "name_en": region_name_en(code, name),
+                        "level": L.COMMUNITY,
+                        "parent": s,
+                    },
                 )
     return regions
 
@@ -86,6 +113,7 @@ def _load_units(regions) -> dict[str, Department]:
             {"code": unit.code},
             {
                 "name": unit.name,
+                "name_en": unit_name_en(unit.code),
                 "kind": unit.kind,
                 "region": regions.get(unit.region),
                 "parent": units.get(unit.parent),
@@ -101,6 +129,7 @@ def _load_units(regions) -> dict[str, Department]:
                 {"code": code},
                 {
                     "name": street_office_name(street.name),
+                    "name_en": unit_name_en(code, street.name),
                     "kind": Kind.STREET_OFFICE,
                     "region": regions[street.code],
                     "parent": government,
@@ -114,11 +143,27 @@ def _load_taxonomy_and_catalogue(units) -> None:
     urgencies = {u.code: u for u in UrgencyClass.objects.all()}
     for rank1, (code1, name1, level2) in enumerate(data.TAXONOMY):
         top = _upsert(
-            Category, {"code": code1}, {"name": name1, "level": 1, "parent": None, "rank": rank1}
+            Category,
+            {"code": code1},
+            {
+                "name": name1,
+                "name_en": CATEGORIES[code1],
+                "level": 1,
+                "parent": None,
+                "rank": rank1,
+            },
         )
         for rank2, (code2, name2, leaves) in enumerate(level2):
             middle = _upsert(
-                Category, {"code": code2}, {"name": name2, "level": 2, "parent": top, "rank": rank2}
+                Category,
+                {"code": code2},
+                {
+                    "name": name2,
+                    "name_en": CATEGORIES[code2],
+                    "level": 2,
+                    "parent": top,
+                    "rank": rank2,
+                },
             )
             for rank3, leaf in enumerate(leaves):
                 category = _upsert(
@@ -126,6 +171,7 @@ def _load_taxonomy_and_catalogue(units) -> None:
                     {"code": leaf.code},
                     {
                         "name": leaf.name,
+                        "name_en": CATEGORIES[leaf.code],
                         "level": 3,
                         "parent": middle,
                         "rank": rank3,

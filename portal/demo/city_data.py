@@ -2529,6 +2529,21 @@ _GOV: list[tuple[str, str, list[Leaf]]] = [
                 ),
                 ("已向来电人说明居住证申领条件及所需材料，可通过属地派出所或网上平台办理签注。",),
             ),
+            # The residents' site files requests about one's own personal information (PIPL
+            # Art. 44–47) here: settings.PORTAL_PRIVACY_REQUEST_CATEGORY names this leaf.
+            Leaf(
+                "gov.affairs.privacy",
+                "个人信息查阅、更正与删除",
+                "general",
+                "bj-zwfwj",
+                ("help", "consultation"),
+                (
+                    "我想查阅我去年打12345反映问题时留下的个人信息，请提供一份副本。",
+                    "我上个月反映问题时登记的手机号码有误，请更正为我现在使用的号码。",
+                    "我反映的问题已经解决，请删除我在热线留下的姓名和电话。",
+                ),
+                ("已核实来电人身份，并按其请求更正了登记的联系电话，已电话告知处理结果。",),
+            ),
         ],
     ),
 ]

@@ -3,7 +3,13 @@
 Step 1 (`WhereForm`): the kind of demand, the category (three levels) and the place (district →
 street → community). Each level's choices depend on the level above and are built from the
 values submitted, so the form works without JavaScript (a "show the next list" button re-renders
-the page with the next list filled); the page's script only fills the lists sooner.
+the page with the next list filled); the page's script only fills the lists sooner. Only the
+district is required: a resident who does not know the street or community leaves it at "I don't
+know" and the operator completes the place at acceptance. The place can also be found by typing
+part of a street's or community's name (`place_query`): the script lists matches as one types,
+without it a "find" button re-renders the page with them; choosing one fills the three lists.
+Whatever fills them (the lists, the search, later a map), the submitted values are the three
+lists' codes.
 
 Step 2 (`DetailsForm`): description, address, map point, photos, contact, consent. Before it,
 the page lists open tickets of the same category at the same place ("already reported?").
@@ -21,7 +27,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from tickets.media import MAX_BYTES, MAX_PHOTOS
-from tickets.models import Kind
+from tickets.models import Channel, Kind
+from tickets.validation import clean_intake
 
 from ..choices import category_tree, region_children
 from .fields import MultipleFileField, MultipleFileInput
@@ -58,6 +65,8 @@ class WhereForm(forms.Form):
         "street": _("Choose the district first"),
         "community": _("Choose the street or township first"),
     }
+    # Levels a resident may leave open: their empty choice says so.
+    UNKNOWN_CHOICES = {"street": _("I don't know"), "community": _("I don't know")}
 
     kind = forms.ChoiceField(
         label=_("What would you like to do?"),
@@ -78,12 +87,16 @@ class WhereForm(forms.Form):
         label=_("District"), error_messages={"required": _("Choose the district.")}
     )
     street = forms.ChoiceField(
-        label=_("Street or township"),
-        error_messages={"required": _("Choose the street or township.")},
+        label=_("Street or township (if you know it)"),
+        help_text=_("If you don't know it, the hotline completes it when it accepts your report."),
     )
-    community = forms.ChoiceField(
-        label=_("Community or village"),
-        error_messages={"required": _("Choose the community or village.")},
+    community = forms.ChoiceField(label=_("Community or village (if you know it)"))
+    place_query = forms.CharField(
+        label=_("Or find the place by its name"),
+        required=False,
+        max_length=40,
+        help_text=_("Type part of the name of a street, township, community or village."),
+        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
     )
 
     def __init__(self, *args, **kwargs):
@@ -91,6 +104,7 @@ class WhereForm(forms.Form):
         if self.is_bound:
             self.data = self.data.copy()  # stale choices are cleared below
         self.levels: dict[str, Level] = {}
+        self.stale: set[str] = set()  # chosen, but no longer in its list
         tree = category_tree()
         self._chain(
             self.CATEGORY_FIELDS, "categories", lambda node: tree.get(node.pk if node else None, [])
@@ -104,13 +118,14 @@ class WhereForm(forms.Form):
         for position, name in enumerate(names):
             field = self.fields[name]
             state = WAITING if not parent_chosen else OPEN if options else NONE
-            placeholder = self.WAITING_HINTS.get(name, "") if state == WAITING else _("Choose…")
-            field.choices = [("", placeholder), *((o.code, o.name) for o in options)]
-            field.required = state == OPEN
+            choose = self.UNKNOWN_CHOICES.get(name, _("Choose…"))
+            placeholder = self.WAITING_HINTS.get(name, "") if state == WAITING else choose
+            field.choices = [("", placeholder), *((o.code, o.display_name) for o in options)]
+            field.required = state == OPEN and name not in self.UNKNOWN_CHOICES
             field.widget.attrs["data-tree"] = tree_name
             if position + 1 < len(names):
                 field.widget.attrs["data-child"] = names[position + 1]
-            field.widget.attrs["data-choose"] = _("Choose…")
+            field.widget.attrs["data-choose"] = choose
             if name in self.WAITING_HINTS:
                 field.widget.attrs["data-waiting"] = self.WAITING_HINTS[name]
             if state == WAITING:
@@ -119,6 +134,7 @@ class WhereForm(forms.Form):
             chosen = next((o for o in options if o.code == value), None)
             if self.is_bound and chosen is None and value:
                 self.data[name] = ""  # its parent changed since it was chosen: choose again
+                self.stale.add(name)
             self.levels[name] = Level(state, chosen)
             parent_chosen = chosen is not None
             options = (
@@ -131,7 +147,7 @@ class WhereForm(forms.Form):
 
     def _chosen_names(self, names, separator) -> str:
         return separator.join(
-            self.levels[name].chosen.name for name in names if self.levels[name].chosen
+            self.levels[name].chosen.display_name for name in names if self.levels[name].chosen
         )
 
     @property
@@ -143,6 +159,14 @@ class WhereForm(forms.Form):
     def chosen_region_names(self) -> str:
         """E.g. "朝阳区 和平街街道 胜古南社区"."""
         return self._chosen_names(self.REGION_FIELDS, " ")
+
+    @property
+    def place_incomplete(self) -> bool:
+        """The resident left a level they were asked open ("I don't know")."""
+        return any(
+            self.levels[name].state == OPEN and self.levels[name].chosen is None
+            for name in self.REGION_FIELDS
+        )
 
     @property
     def not_asked(self) -> dict[str, bool]:
@@ -179,6 +203,11 @@ class WhereForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
+        # An optional level whose choice left its list (its parent changed): ask again rather
+        # than file the demand less precisely than the resident said.
+        for name in self.UNKNOWN_CHOICES.keys() & self.stale:
+            if self.levels[name].state == OPEN and name not in self.errors:
+                self.add_error(name, _("The list has changed: choose again, or “I don't know”."))
         # A category without a third level (withdrawn or misconfigured) cannot take tickets.
         if self.levels["category_1"].chosen and not self.chosen_category and not self.errors:
             self.add_error(
@@ -292,23 +321,43 @@ class DetailsForm(forms.Form):
             )
         return cleaned
 
+    INTAKE_FIELDS = (
+        "description",
+        "address",
+        "latitude",
+        "longitude",
+        "anonymous",
+        "confidential",
+        "contact_name",
+        "contact_phone",
+        "contact_email",
+    )
+
     def intake(self) -> dict:
         """The step's values for `tickets.services.ticket_submit` (photos apart)."""
-        data = self.cleaned_data
-        return {
-            name: data[name]
-            for name in (
-                "description",
-                "address",
-                "latitude",
-                "longitude",
-                "anonymous",
-                "confidential",
-                "contact_name",
-                "contact_phone",
-                "contact_email",
-            )
-        }
+        return {name: self.cleaned_data[name] for name in self.INTAKE_FIELDS}
+
+
+def check_intake(where: WhereForm, details: DetailsForm) -> int:
+    """Run the ticket service's checks (`tickets.validation.clean_intake`) on the values of both
+    steps, after the forms' own, and add their errors to the fields that have none yet: so the
+    page lists every error at once (the form's consent and photos, the service's description,
+    contact and map point). Stores nothing. Returns the step to show (1 or 2)."""
+    values = {name: details.data.get(name, "") for name in DetailsForm.INTAKE_FIELDS}
+    values.update({k: v for k, v in details.cleaned_data.items() if k in values})
+    try:
+        clean_intake({"channel": Channel.WEB, **where.intake(), **values})
+    except ValidationError as error:
+        fresh = ValidationError(
+            {
+                field: messages
+                for field, messages in error.message_dict.items()
+                if field not in details.errors
+            }
+        )
+        if fresh.error_dict:
+            return attach_errors(fresh, where, details)
+    return 2
 
 
 def attach_errors(error: ValidationError, where: WhereForm, details: DetailsForm) -> int:

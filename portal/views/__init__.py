@@ -1,7 +1,8 @@
 """Views of the public site, one module per page family:
-home (and the privacy notice), submit (the two-step form and its confirmation), options (the
-JSON lists the form's script fills its selects from), track (look-up, ticket page, rating,
-reopening), errors (CSRF failure), health (the load balancer's check)."""
+home, privacy (the notice and the personal information request), submit (the two-step form
+and its confirmation), options (the JSON lists the form's script fills its selects from), track
+(look-up, ticket page, rating, reopening), errors (CSRF failure), health (the load balancer's
+check)."""
 
 from .health import healthz
 from .home import home

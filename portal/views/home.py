@@ -1,4 +1,4 @@
-"""The public home page, the privacy notice and the icon browsers ask for."""
+"""The public home page and the icon browsers ask for."""
 
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
@@ -17,7 +17,7 @@ from ..public_stats import headline
 def home(request):
     top = {}
     for category in Category.objects.filter(is_active=True, level__lte=2).only(
-        "name", "level", "parent_id", "rank", "code"
+        "name", "name_en", "level", "parent_id", "rank", "code"
     ):
         if category.level == 1:
             top[category.pk] = (category, [])
@@ -32,12 +32,6 @@ def home(request):
             "categories": list(top.values()),
         },
     )
-
-
-@public_page
-@require_GET
-def privacy(request):
-    return render(request, "portal/privacy.html")
 
 
 @cache_control(max_age=86400)

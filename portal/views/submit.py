@@ -1,9 +1,13 @@
 """Submitting a demand: the two-step form (`/submit/`) and the confirmation (`/submit/done/`).
 
 One address, one POST per move: "show the next list" (no JavaScript) and "back" re-render step 1,
-"continue" checks step 1 and shows step 2 with the "already reported?" list, "submit" stores the
-ticket through `tickets.services.ticket_submit`, whose field errors come back beside the fields.
-Only the final submission counts against the per-IP limit.
+"find" lists the places matching the typed name and choosing one fills the three place lists
+(both re-render step 1; the script does the same without a reload), "continue" checks step 1 and
+shows step 2 with the "already reported?" list, "submit" stores the ticket through
+`tickets.services.ticket_submit`. Step 2 reports every error at once: the form's own (consent,
+photos) together with the ticket service's checks of the same values (description, contact, map
+point), run before anything is stored. Only the final submission counts against the per-IP
+limit.
 """
 
 from django.conf import settings
@@ -17,9 +21,10 @@ from tickets.selectors import open_tickets_like
 from tickets.services import ticket_submit
 
 from .. import ratelimit, tracking
+from ..choices import find_places, place_lineage, place_option
 from ..csp import public_page
 from ..error_summary import error_summary
-from ..forms import DetailsForm, WhereForm, attach_errors
+from ..forms import DetailsForm, WhereForm, attach_errors, check_intake
 from ..forms.fields import without_errors
 
 SUBMISSION_KEY = "portal_submission"
@@ -32,8 +37,13 @@ def submit(request):
     if request.method == "GET":
         return _page(request, 1, WhereForm(), DetailsForm())
     post = request.POST
+    if "_pick_place" in post:
+        return _pick_place(request, post)
     where = WhereForm(data=post)
     details = DetailsForm(data=post, files=request.FILES)
+    if "_find_place" in post:
+        places = [place_option(region) for region in find_places(post.get("place_query", ""))]
+        return _page(request, 1, where, details, show_errors=False, places=places)
     if "_refresh" in post or "_back" in post:
         return _page(request, 1, where, details, show_errors=False)
     if post.get("step") != "2":
@@ -43,8 +53,10 @@ def submit(request):
     ratelimit.hit(request, "submit")
     if not where.is_valid():  # a stale step 1, e.g. a category withdrawn meanwhile
         return _page(request, 1, where, details)
-    if not details.is_valid():
-        return _page(request, 2, where, details)
+    details.is_valid()
+    step = check_intake(where, details)
+    if where.errors or details.errors:
+        return _page(request, step, where, details)
     try:
         ticket = ticket_submit(
             channel=Channel.WEB,
@@ -59,7 +71,21 @@ def submit(request):
     return redirect("submitted")
 
 
-def _page(request, step, where, details, *, show_errors=True):
+def _pick_place(request, post):
+    """A found place was chosen (without JavaScript): its district, street and community fill
+    the lists; step 1 comes back with them."""
+    data = post.copy()
+    lineage = place_lineage(post["_pick_place"])
+    if lineage is not None:
+        for name in WhereForm.REGION_FIELDS:
+            data[name] = lineage[name].code if name in lineage else ""
+        data["place_query"] = ""
+    where = WhereForm(data=data)
+    details = DetailsForm(data=data, files=request.FILES)
+    return _page(request, 1, where, details, show_errors=False)
+
+
+def _page(request, step, where, details, *, show_errors=True, places=None):
     if not show_errors:
         without_errors(details)
         if step == 1:
@@ -75,6 +101,7 @@ def _page(request, step, where, details, *, show_errors=True):
         "photos_lost": bool(request.FILES) and (bool(errors) or step == 1),
         "similar": [],
         "description_limit": settings.PORTAL_TICKET_DESCRIPTION_MAX,
+        "places": places,  # None: no search made
     }
     if step == 2 and where.is_bound and where.is_valid():
         context["similar"] = list(

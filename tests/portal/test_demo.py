@@ -54,7 +54,7 @@ def test_catalogue_sends_a_missing_plate_in_hepingjie_to_its_street_office(demo_
 def test_generated_tickets_are_consistent(demo_city):
     # A fixed "now" and seed make the run repeatable (what is still open depends on the hour).
     with time_machine.travel("2026-11-26 15:00 +0800", tick=False):
-        written = generate(600, days=20, seed=7, chunk=250)
+        written = generate(600, days=20, seed=3, chunk=250)
     assert written["tickets"] == 600
     tickets = Ticket.objects.all()
     statuses = Counter(tickets.values_list("status", flat=True))
@@ -125,3 +125,28 @@ def test_a_big_load_rebuilds_the_description_index_afterwards(demo_city, monkeyp
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1 FROM pg_indexes WHERE indexname = %s", [DESCRIPTION_INDEX])
         assert cursor.fetchone() == (1,)
+
+
+def test_every_place_unit_and_category_has_an_english_name(demo_city):
+    for model in (Region, Department, Category):
+        assert not model.objects.filter(name_en="").exists(), model.__name__
+    names = {
+        (model.__name__, code): name_en
+        for model in (Region, Department, Category)
+        for code, name_en in model.objects.values_list("code", "name_en")
+    }
+    assert names["Region", "110105"] == "Chaoyang District"
+    assert names["Region", "110105007"] == "Hepingjie Subdistrict"  # 和平街街道, in pinyin
+    assert names["Department", "st-110105007"] == "Hepingjie Subdistrict Office"
+    assert names["Department", "gov-110105"] == "Chaoyang District People's Government"
+    assert names["Category", "housing.property.plate"] == "Missing building number"
+    assert names["Category", "gov.affairs.privacy"] == "Personal information requests"
+
+
+def test_place_names_in_pinyin_follow_beijings_readings():
+    from portal.demo.names_en import place_name_en, unit_name_en
+
+    assert place_name_en("朝阳门街道") == "Chaoyangmen Subdistrict"  # cháo, not zhāo
+    assert place_name_en("静安里社区") == "Jing'anli Community"  # a syllable boundary marked
+    assert place_name_en("长店村") == "Changdian Village"
+    assert unit_name_en("st-110105036", "金盏地区") == "Jinzhan Area Office"

@@ -114,3 +114,20 @@ def test_home_runs_a_fixed_number_of_queries(tree, lifecycle, staff, django_asse
 def test_the_browsers_icon_request_finds_the_icon(client):
     response = client.get("/favicon.ico")
     assert response.status_code == 302 and response["Location"].endswith("portal/favicon.svg")
+
+
+def test_before_this_months_first_callback_the_rates_are_last_months_labelled(
+    lifecycle, staff, time_machine
+):
+    time_machine.move_to(datetime(2026, 10, 30, 10, 0, tzinfo=SHANGHAI))
+    rate(lifecycle("replied"), staff, solved=False)
+    time_machine.move_to(datetime(2026, 11, 1, 8, 0, tzinfo=SHANGHAI))
+    lifecycle("accepted")
+    figures = compute_headline(datetime(2026, 11, 1, 8, 0, tzinfo=SHANGHAI))
+    assert figures.intake == 1 and figures.valid_callbacks == 1
+    assert figures.rates_of_last_month and figures.resolution_rate == Decimal("0")
+    page = english_client().get("/").text
+    assert "the three rates are those of October 2026" in page
+    rate(lifecycle("replied"), staff)
+    figures = compute_headline(datetime(2026, 11, 1, 9, 0, tzinfo=SHANGHAI))
+    assert not figures.rates_of_last_month and figures.resolution_rate == Decimal("1")

@@ -74,7 +74,7 @@ def event(action, note="", data=None, unit=None):
         action=action,
         note=note,
         data=data or {},
-        unit=SimpleNamespace(name=unit) if unit else None,
+        unit=SimpleNamespace(name=unit, display_name=unit) if unit else None,
         unit_id=1 if unit else None,
         created_at=T0,
     )

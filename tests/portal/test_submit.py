@@ -51,7 +51,8 @@ def test_show_the_next_list_without_javascript_keeps_every_value(client, tree, d
 def test_a_changed_parent_clears_its_stale_child(client, tree, where):
     # 安贞街道 was chosen, but the community still says 胜古南社区 (of 和平街街道)
     response = post_form(client, {**where, "street": "110105003", "step": "1", "_next": "1"})
-    assert "Choose the community or village." in response.text
+    assert "The list has changed: choose again" in response.text
+    assert '<option value="" selected>I don&#x27;t know</option>' in response.text
     assert '<option value="110105003001">安华里社区</option>' in response.text
 
 
@@ -125,7 +126,7 @@ def test_anonymous_submission_keeps_no_contact(client, tree, final_post):
     ("overrides", "field", "message"),
     [
         ({"contact_phone": "12345"}, "contact_phone", "Enter a mainland mobile number"),
-        ({"contact_phone": ""}, "contact_phone", "Enter a mainland mobile number"),
+        ({"contact_phone": ""}, "contact_phone", "Give a telephone number the unit can call"),
         ({"description": "   "}, "description", "Describe the problem."),
         ({"description": "长" * 4001}, "description", "within 4000 characters (it has 4001)"),
         ({"contact_email": "not-an-address"}, "contact_email", "Enter a valid e-mail address."),
@@ -167,7 +168,7 @@ def test_bad_details_come_back_beside_the_field_with_everything_kept(
         ({"category_1": "no-such", "category_2": "", "category": ""}, "Choose the category."),
         ({"category": "no.such.leaf"}, "Choose the problem."),
         ({"district": "999999", "street": "", "community": ""}, "Choose the district."),
-        ({"community": "110105019999"}, "Choose the community or village."),
+        ({"community": "110105019999"}, "The list has changed: choose again"),
     ],
     ids=["unknown-category", "unknown-leaf", "unknown-district", "unknown-community"],
 )
@@ -309,3 +310,25 @@ def test_photos_sent_with_a_stale_first_step_are_said_to_be_lost(client, tree, f
     page = response.text
     assert 'name="step" value="1"' in page
     assert "choose them again" in page and 'href="#id_photos"' not in page
+
+
+def test_step_two_lists_every_error_at_once_with_the_right_message(client, tree, final_post):
+    """The form's own errors (consent) and the ticket service's (description, phone) come back
+    together; an empty phone is asked for, not called malformed."""
+    response = post_form(client, final_post(consent="", description=" ", contact_phone=""))
+    page = response.text
+    assert Ticket.objects.count() == 0
+    for field, message in [
+        ("consent", "Agree to the privacy notice to submit."),
+        ("description", "Describe the problem."),
+        ("contact_phone", "Give a telephone number the unit can call you on"),
+    ]:
+        assert f'href="#id_{field}">{message}' in page
+        assert f'id="id_{field}_error"' in page
+    assert "Enter a mainland mobile number" not in page
+
+
+def test_a_malformed_phone_and_missing_consent_are_listed_together(client, tree, final_post):
+    page = post_form(client, final_post(consent="", contact_phone="12345")).text
+    assert 'href="#id_consent">' in page
+    assert 'href="#id_contact_phone">Enter a mainland mobile number' in page

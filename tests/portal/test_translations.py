@@ -10,8 +10,8 @@ from django.utils import translation
 from tickets.workflow import Status
 
 LOCALE = Path(__file__).resolve().parents[2] / "locale" / "zh_Hans" / "LC_MESSAGES"
-# msgid/msgstr with their continuation lines ("..." on the following lines).
-ENTRY = re.compile(r'^msgid ((?:".*"\n)+)msgstr ((?:".*"\n?)+)', re.M)
+# msgctxt (optional)/msgid/msgstr with their continuation lines ("..." on the following lines).
+ENTRY = re.compile(r'^(?:msgctxt ((?:".*"\n)+))?msgid ((?:".*"\n)+)msgstr ((?:".*"\n?)+)', re.M)
 
 
 ESCAPES = {"n": "\n", "t": "\t", '"': '"', "\\": "\\"}
@@ -25,19 +25,23 @@ def _join(quoted: str) -> str:
 def po_entries():
     text = (LOCALE / "django.po").read_text(encoding="utf-8")
     assert "#, fuzzy" not in text.split("\n\n", 1)[1], "fuzzy entries in the zh_Hans catalogue"
-    entries = [(_join(m[1]), _join(m[2])) for m in ENTRY.finditer(text)]
-    return [(msgid, msgstr) for msgid, msgstr in entries if msgid]
+    entries = [(_join(m[1] or ""), _join(m[2]), _join(m[3])) for m in ENTRY.finditer(text)]
+    return [(context, msgid, msgstr) for context, msgid, msgstr in entries if msgid]
 
 
 def test_every_message_is_translated():
-    untranslated = [msgid for msgid, msgstr in po_entries() if not msgstr]
+    untranslated = [msgid for _context, msgid, msgstr in po_entries() if not msgstr]
     assert untranslated == []
 
 
 def test_compiled_catalogue_matches_the_po_file():
     with (LOCALE / "django.mo").open("rb") as handle:
         compiled = gettext.GNUTranslations(handle)
-    stale = [msgid for msgid, msgstr in po_entries() if compiled.gettext(msgid) != msgstr]
+    stale = [
+        msgid
+        for context, msgid, msgstr in po_entries()
+        if (compiled.pgettext(context, msgid) if context else compiled.gettext(msgid)) != msgstr
+    ]
     assert stale == [], "run `make messages` to recompile"
 
 

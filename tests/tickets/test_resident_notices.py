@@ -224,3 +224,90 @@ def test_no_callback_notice_when_the_resident_rated_it_or_was_not_reached(
         reachable=False,
     )  # fmt: skip
     assert not Notification.objects.filter(kind=Kind.CALLED_BACK).exists()
+
+
+def dispatched_texts(ticket, channel="sms"):
+    rows = Notification.objects.filter(ticket=ticket, kind=Kind.DISPATCHED, channel=channel)
+    return [notice_texts.render(row).body for row in rows.order_by("pk")]
+
+
+def test_a_redispatch_after_a_return_names_the_unit_that_now_handles_it(
+    lifecycle, staff, units, committed, frozen
+):
+    with translation.override("en"):
+        ticket = committed(lifecycle, "dispatched")  # to 和平街街道办事处
+    committed(
+        services.ticket_return, ticket_id=ticket.pk, actor=staff["handler"], reason="不属本辖区"
+    )
+    frozen.shift(10)
+    committed(
+        services.ticket_dispatch, ticket_id=ticket.pk, actor=staff["dispatcher"],
+        lead=units["other_street"],
+    )  # fmt: skip
+    first, second = dispatched_texts(ticket)
+    assert "has been sent to 和平街街道办事处" in first
+    assert "is now handled by 安贞街道办事处" in second and "passed it" in second
+    assert "和平街" not in second  # the unit that returned it is not named again
+
+
+def test_identical_consecutive_notices_are_not_sent(lifecycle, staff, units, committed, frozen):
+    """Returned twice within the minute and dispatched twice to the same unit: the resident is
+    told once that it now handles the demand."""
+    ticket = committed(lifecycle, "dispatched", contact_email="lxz@example.org")
+    committed(services.ticket_return, ticket_id=ticket.pk, actor=staff["handler"], reason="错派")
+    frozen.shift(10)
+    committed(
+        services.ticket_dispatch, ticket_id=ticket.pk, actor=staff["dispatcher"],
+        lead=units["other_street"],
+    )  # fmt: skip
+    frozen.shift(10)
+    committed(
+        services.ticket_return, ticket_id=ticket.pk, actor=staff["other_handler"], reason="误退"
+    )
+    frozen.shift(10)  # still the same minute: the same reply deadline to the minute
+    committed(
+        services.ticket_dispatch, ticket_id=ticket.pk, actor=staff["dispatcher"],
+        lead=units["other_street"],
+    )  # fmt: skip
+    assert TicketEvent.objects.filter(ticket=ticket, action=Action.DISPATCH).count() == 3
+    for channel in ("sms", "email"):
+        texts = dispatched_texts(ticket, channel)
+        assert len(texts) == 2 and len(set(texts)) == 2, channel
+
+
+def test_a_notice_that_says_something_new_is_sent(lifecycle, staff, units, committed, frozen):
+    ticket = committed(lifecycle, "dispatched")
+    committed(services.ticket_return, ticket_id=ticket.pk, actor=staff["handler"], reason="错派")
+    frozen.shift(10)
+    committed(
+        services.ticket_dispatch, ticket_id=ticket.pk, actor=staff["dispatcher"],
+        lead=units["other_street"],
+    )  # fmt: skip
+    frozen.shift(10)
+    committed(
+        services.ticket_return, ticket_id=ticket.pk, actor=staff["other_handler"], reason="误退"
+    )
+    frozen.shift(timedelta(hours=2))  # the same unit, but a new reply deadline
+    committed(
+        services.ticket_dispatch, ticket_id=ticket.pk, actor=staff["dispatcher"],
+        lead=units["other_street"],
+    )  # fmt: skip
+    texts = dispatched_texts(ticket)
+    assert len(texts) == 3 and texts[1] != texts[2]
+
+
+def test_an_english_resident_reads_the_units_english_name_and_an_english_date(
+    submit, staff, units, committed, frozen
+):
+    units["street"].name_en = "Hepingjie Subdistrict Office"
+    units["street"].save()
+    with translation.override("en"):
+        ticket = committed(submit)
+    committed(services.ticket_accept, ticket_id=ticket.pk, actor=staff["operator"])
+    committed(
+        services.ticket_dispatch, ticket_id=ticket.pk, actor=staff["dispatcher"],
+        lead=units["street"],
+    )  # fmt: skip
+    (text,) = dispatched_texts(ticket)
+    assert "sent to Hepingjie Subdistrict Office" in text
+    assert "reply by 1 Dec 2026, 09:00" in text  # seven days, Beijing time

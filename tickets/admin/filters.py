@@ -63,7 +63,7 @@ class UnitFilter(admin.SimpleListFilter):
         units = Department.objects.exclude(kind=Department.Kind.HOTLINE_CENTRE).order_by(
             "kind", "name"
         )
-        return [("mine", _("My unit")), *((str(u.pk), u.name) for u in units)]
+        return [("mine", _("My unit")), *((str(u.pk), u.display_name) for u in units)]
 
     def queryset(self, request, queryset):
         value = self.value()
@@ -91,7 +91,7 @@ class CategoryTreeFilter(admin.SimpleListFilter):
                     shown |= Q(parent=node)
         nodes = Category.objects.filter(shown).select_related("parent__parent")
         nodes = sorted(nodes, key=lambda c: [(n.rank, n.pk) for n in c.path_nodes()])
-        return [(str(c.pk), "\u2003" * (c.level - 1) + c.name) for c in nodes]
+        return [(str(c.pk), "\u2003" * (c.level - 1) + c.display_name) for c in nodes]
 
     def _chosen(self):
         value = self.value()
@@ -127,7 +127,7 @@ class RegionFilter(admin.SimpleListFilter):
             position = next(i for i, r in enumerate(regions) if r.pk == district_id) + 1
             regions[position:position] = list(streets)
         return [
-            (str(r.pk), ("\u2003" if r.level == Region.Level.STREET else "") + r.name)
+            (str(r.pk), ("\u2003" if r.level == Region.Level.STREET else "") + r.display_name)
             for r in regions
         ]
 

@@ -47,7 +47,7 @@ def region_field(**kwargs):
     )
     field = forms.ModelChoiceField(regions, label=_("region"), **kwargs)
     field.label_from_instance = lambda r: " › ".join(
-        n.name for n in reversed(r.lineage()) if n.level > Region.Level.CITY
+        n.display_name for n in reversed(r.lineage()) if n.level > Region.Level.CITY
     )
     return field
 
@@ -86,6 +86,11 @@ class AcceptForm(ActionForm):
         super().__init__(*args, ticket=ticket, **kwargs)
         self.fields["category"] = leaf_category_field()
         self.fields["region"] = region_field()
+        if ticket.region.level < Region.Level.COMMUNITY:  # the resident did not know it all
+            self.fields["region"].help_text = _(
+                "The resident gave only “%(place)s”: choose the street or community if the "
+                "description or the address tells it."
+            ) % {"place": ticket.region.full_name}
         self.order_fields(["kind", "category", "urgency", "region", "note"])
         self.initial.update(
             kind=ticket.kind,

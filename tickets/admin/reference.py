@@ -57,9 +57,9 @@ class CategoryAttributeInline(admin.StackedInline):
 @admin.register(Category)
 class CategoryAdmin(admin.ModelAdmin):
     inlines = [CategoryAttributeInline]
-    list_display = ["code", "name", "level", "parent", "urgency", "is_active"]
+    list_display = ["code", "name", "name_en", "level", "parent", "urgency", "is_active"]
     list_filter = ["level", "urgency", "is_active"]
-    search_fields = ["code", "name"]
+    search_fields = ["code", "name", "name_en"]
     list_select_related = ["parent__parent", "urgency"]
     autocomplete_fields = ["parent"]
 

@@ -121,18 +121,18 @@ class TicketAdmin(admin.ModelAdmin):
     @admin.display(description=_("place"))
     def place(self, obj):
         region = obj.community or obj.street or obj.district
-        return region.name if region else "—"
+        return region.display_name if region else "—"
 
     @admin.display(description=_("lead unit"), ordering="lead_unit__name")
     def unit(self, obj):
         """The lead unit; before dispatch, the catalogue's suggestion, marked as such."""
         if obj.lead_unit_id:
-            return obj.lead_unit.name
+            return obj.lead_unit.display_name
         if obj.suggested_unit_id:
             return format_html(
                 '<span class="suggested" title="{}">{} {}</span>',
                 _("suggested by the dispatch catalogue"),
-                obj.suggested_unit.name,
+                obj.suggested_unit.display_name,
                 _("(suggested)"),
             )
         return "—"

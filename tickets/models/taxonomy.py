@@ -9,6 +9,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from departments.names import NamedInTwoLanguages
+
 
 class UrgencyClass(models.Model):
     """A class of time limits (DB11/T 2021—2022 defaults), editable by the hotline centre."""
@@ -62,13 +64,14 @@ class UrgencyClass(models.Model):
         return self.name
 
 
-class Category(models.Model):
+class Category(NamedInTwoLanguages, models.Model):
     """A node of the three-level taxonomy; tickets are filed under leaves (level 3)."""
 
     LEAF_LEVEL = 3
 
     code = models.CharField(_("code"), max_length=60, unique=True)
     name = models.CharField(_("name"), max_length=60)
+    name_en = models.CharField(_("English name"), max_length=120, blank=True)
     parent = models.ForeignKey(
         "self",
         verbose_name=_("parent"),
@@ -121,7 +124,8 @@ class Category(models.Model):
 
     @property
     def path(self) -> str:
-        return " › ".join(node.name for node in self.path_nodes())
+        """E.g. "住房 › 物业管理 › 楼牌号缺失", in the active language."""
+        return " › ".join(node.display_name for node in self.path_nodes())
 
     @property
     def is_leaf(self) -> bool:
@@ -178,7 +182,7 @@ class CategoryAttribute(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.category.name}: {self.description}"
+        return f"{self.category.display_name}: {self.description}"
 
     def clean(self):
         lists = (self.DataType.SINGLE_VALUE_LIST, self.DataType.MULTI_VALUE_LIST)

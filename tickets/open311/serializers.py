@@ -33,12 +33,12 @@ def service_item(category) -> dict:
     group = parent.parent if parent is not None and parent.parent_id else parent
     return {
         "service_code": category.code,
-        "service_name": category.name,
+        "service_name": category.display_name,
         "description": category.description,
         "metadata": bool(category.has_questions),
         "type": "realtime",
-        "keywords": parent.name if parent is not None else "",
-        "group": group.name if group is not None else "",
+        "keywords": parent.display_name if parent is not None else "",
+        "group": group.display_name if group is not None else "",
     }
 
 
@@ -86,10 +86,10 @@ def request_item(ticket, *, request, extensions: bool) -> dict:
         "service_request_id": ticket.number,
         "status": "closed" if closed else "open",
         "status_notes": _status_notes(ticket),
-        "service_name": ticket.category.name,
+        "service_name": ticket.category.display_name,
         "service_code": ticket.category.code,
         "description": deidentify(ticket.description) or None,
-        "agency_responsible": ticket.lead_unit.name if ticket.lead_unit_id else None,
+        "agency_responsible": ticket.lead_unit.display_name if ticket.lead_unit_id else None,
         "service_notice": None,
         "requested_datetime": w3c(ticket.submitted_at),
         "updated_datetime": w3c(

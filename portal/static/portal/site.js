@@ -64,15 +64,16 @@
       form.submit();
     }
 
+    // Fill the list below `parent` from the server; resolves once it is filled (or hidden).
     function fill(parent) {
       var child = select(parent.getAttribute("data-child"));
       var value = parent.value;
       resetBelow(parent);
       if (!child || !value) {
-        return;
+        return Promise.resolve();
       }
       var url = urls[parent.getAttribute("data-tree")].replace("CODE", encodeURIComponent(value));
-      fetch(url, { headers: { Accept: "application/json" }, credentials: "same-origin" })
+      return fetch(url, { headers: { Accept: "application/json" }, credentials: "same-origin" })
         .then(function (response) {
           if (!response.ok) {
             throw new Error(response.status);
@@ -96,6 +97,118 @@
       field.addEventListener("change", function () {
         fill(field);
       });
+    });
+
+    // Set the place lists to `codes` (district first, as far as known), loading each list
+    // below as it goes. The place search uses it; so can anything else that finds a place
+    // (e.g. a map), by dispatching a "portal:choose-place" event with {detail: {codes: […]}}.
+    function choosePlace(codes) {
+      var names = ["district", "street", "community"];
+      var step = Promise.resolve();
+      names.forEach(function (name, position) {
+        step = step.then(function () {
+          var field = select(name);
+          if (!field || position >= codes.length) {
+            return;
+          }
+          field.value = codes[position];
+          return fill(field);
+        });
+      });
+      return step;
+    }
+
+    form.addEventListener("portal:choose-place", function (event) {
+      choosePlace(event.detail.codes || []);
+    });
+    return choosePlace;
+  }
+
+  function placeSearch(form, choosePlace) {
+    var box = form.querySelector("[data-place-search]");
+    if (!box || !choosePlace) {
+      return;
+    }
+    var input = box.querySelector("input");
+    var results = box.querySelector("[data-place-results]");
+    var status = box.querySelector("[data-place-status]");
+    var timer = null;
+    var asked = "";
+
+    function show(options) {
+      results.textContent = "";
+      options.forEach(function (option) {
+        var item = document.createElement("li");
+        var button = document.createElement("button");
+        var name = document.createElement("strong");
+        var context = document.createElement("span");
+        button.type = "button";
+        button.className = "place-result";
+        name.textContent = option.label;
+        context.className = "option-hint";
+        context.textContent = option.context;
+        button.appendChild(name);
+        button.appendChild(document.createTextNode(" "));
+        button.appendChild(context);
+        button.addEventListener("click", function () {
+          results.hidden = true;
+          results.textContent = "";
+          input.value = "";
+          choosePlace(option.codes).then(function () {
+            status.textContent = box.getAttribute("data-chosen");
+          });
+        });
+        item.appendChild(button);
+        results.appendChild(item);
+      });
+      results.hidden = options.length === 0;
+      status.textContent = box.getAttribute(options.length ? "data-found" : "data-none");
+    }
+
+    function search() {
+      var query = input.value.trim();
+      if (query === asked) {
+        return;
+      }
+      asked = query;
+      if (!query) {
+        show([]);
+        status.textContent = "";
+        return;
+      }
+      var url = box.getAttribute("data-url") + "?q=" + encodeURIComponent(query);
+      fetch(url, { headers: { Accept: "application/json" }, credentials: "same-origin" })
+        .then(function (response) {
+          if (!response.ok) {
+            throw new Error(response.status);
+          }
+          return response.json();
+        })
+        .then(function (data) {
+          if (input.value.trim() === query) {
+            show(data.options);
+          }
+        })
+        .catch(function () {
+          asked = ""; // the "find" button still works without the script's help
+        });
+    }
+
+    input.addEventListener("input", function () {
+      clearTimeout(timer);
+      timer = setTimeout(search, 250);
+    });
+    input.addEventListener("keydown", function (event) {
+      if (event.key === "Enter") {
+        event.preventDefault();
+        asked = "";
+        search();
+      }
+    });
+    box.querySelector("[data-find-place]").addEventListener("click", function (event) {
+      event.preventDefault();
+      asked = "";
+      search();
     });
   }
 
@@ -154,7 +267,7 @@
   focusErrorSummary();
   var form = document.querySelector("form.submit-form");
   if (form) {
-    dependentSelects(form);
+    placeSearch(form, dependentSelects(form));
     geolocation(form);
     counter(form);
     anonymousToggle(form);

@@ -5,10 +5,26 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from departments.names import in_language
+
+
+@extend_schema_field(OpenApiTypes.STR)
+class LocalizedNameField(serializers.Field):
+    """A region's, unit's or category's name in the request's language (`display_name`); from a
+    model or from a row dict with `name` and `name_en`."""
+
+    def __init__(self, **kwargs):
+        super().__init__(source="*", read_only=True, **kwargs)
+
+    def to_representation(self, value):
+        if isinstance(value, dict):
+            return in_language(value["name"], value.get("name_en", ""))
+        return value.display_name
+
 
 class RefSerializer(serializers.Serializer):
     code = serializers.CharField()
-    name = serializers.CharField()
+    name = LocalizedNameField(help_text="in the request's language (Accept-Language)")
 
 
 class CodeField(serializers.SlugRelatedField):

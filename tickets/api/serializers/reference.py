@@ -17,9 +17,13 @@ class CategoryAttributeOutputSerializer(serializers.Serializer):
     values = serializers.ListField(child=serializers.DictField(child=serializers.CharField()))
 
 
+NAME_HELP = "in the request's language (Accept-Language): the English name when asked for and known"
+
+
 class CategoryNodeOutputSerializer(serializers.Serializer):
     code = serializers.CharField()
-    name = serializers.CharField()
+    name = serializers.CharField(help_text=NAME_HELP)
+    name_en = serializers.CharField(help_text="the English name (may be empty)")
     level = serializers.IntegerField()
     description = serializers.CharField()
     urgency = serializers.CharField(allow_null=True, help_text="default urgency class (leaves)")
@@ -29,14 +33,16 @@ class CategoryNodeOutputSerializer(serializers.Serializer):
 
 class RegionNodeOutputSerializer(serializers.Serializer):
     code = serializers.CharField()
-    name = serializers.CharField()
+    name = serializers.CharField(help_text=NAME_HELP)
+    name_en = serializers.CharField(help_text="the English name (may be empty)")
     level = serializers.ChoiceField(choices=Region.Level.choices)
     children = serializers.ListField(child=serializers.DictField(), help_text="the same shape")
 
 
 class UnitOutputSerializer(serializers.Serializer):
     code = serializers.CharField()
-    name = serializers.CharField()
+    name = serializers.CharField(source="display_name", help_text=NAME_HELP)
+    name_en = serializers.CharField(help_text="the English name (may be empty)")
     kind = serializers.ChoiceField(choices=Department.Kind.choices)
     parent = serializers.CharField(source="parent_code", allow_null=True)
     region = serializers.CharField(source="region_code", allow_null=True)
@@ -54,7 +60,7 @@ class EventOutputSerializer(serializers.Serializer):
     public = serializers.BooleanField()
 
     def get_unit(self, event) -> str:
-        return event.unit.name if event.unit_id else ""
+        return event.unit.display_name if event.unit_id else ""
 
     def get_actor(self, event) -> str:
         return event.actor_name if self.context.get("internal") else ""

@@ -10,6 +10,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from departments.models import Department, Region
+from departments.names import in_language
 from tickets.models import Category, CategoryAttribute
 
 from ..serializers.reference import (
@@ -48,7 +49,16 @@ class CategoryTreeView(APIView):
         categories = list(
             Category.objects.filter(is_active=True)
             .order_by("level", "rank", "code")
-            .values("id", "parent_id", "code", "name", "level", "description", "urgency__code")
+            .values(
+                "id",
+                "parent_id",
+                "code",
+                "name",
+                "name_en",
+                "level",
+                "description",
+                "urgency__code",
+            )
         )
         questions: dict[int, list] = {}
         for attribute in CategoryAttribute.objects.filter(category__is_active=True).order_by(
@@ -69,6 +79,7 @@ class CategoryTreeView(APIView):
                 }
             )
         for row in categories:
+            row["name"] = in_language(row["name"], row["name_en"])
             row["urgency"] = row.pop("urgency__code")
             row["questions"] = questions.get(row["id"], [])
         return Response(build_tree(categories))
@@ -86,8 +97,12 @@ class RegionTreeView(APIView):
     )
     def get(self, request):
         rows = list(
-            Region.objects.order_by("code").values("id", "parent_id", "code", "name", "level")
+            Region.objects.order_by("code").values(
+                "id", "parent_id", "code", "name", "name_en", "level"
+            )
         )
+        for row in rows:
+            row["name"] = in_language(row["name"], row["name_en"])
         root_code = request.query_params.get("root")
         root_ids = None
         if root_code:
