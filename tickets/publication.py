@@ -5,10 +5,11 @@ The rule:
 - **Description**: the hotline decides per ticket (`Ticket.description_publication`, set by
   `services.ticket_set_publication`). By default the resident's text is published de-identified
   (`tickets.deidentify.scrub`) once the hotline has accepted the ticket; nothing is published
-  while it waits for acceptance (nobody at the hotline has read it yet), nor for a report (举报:
-  it names the reported and could name the reporter), a ticket whose resident asked for
-  confidentiality, or one closed as invalid. Staff may publish the de-identified text anyway,
-  replace it with a public summary (de-identified too), or withhold it.
+  while it waits for acceptance (nobody at the hotline has read it yet), nor for a ticket closed
+  as invalid. Staff may publish the de-identified text anyway, replace it with a public summary
+  (de-identified too), or withhold it. A report (举报: it names the reported and could expose the
+  reporter) and a ticket whose resident asked for confidentiality are *protected*: their own
+  words are never published, at most a summary the hotline wrote.
 - **Trajectory**: a public event is shown by what happened (`event_note`), never by its note:
   accept notes, instructions, reasons, replies and callback comments are staff free text.
 - **Photos**: only those the hotline marked `published` (distinct from `public`, "shown to the
@@ -23,8 +24,9 @@ from .deidentify import scrub
 from .models import DescriptionPublication, Kind, Outcome
 from .workflow import Action, Status
 
-# Tickets whose description stays out of open data unless staff decide otherwise.
-WITHHELD_KINDS = frozenset({Kind.REPORT})
+# Kinds whose description is never published (at most a staff summary), and outcomes whose
+# description the default rule does not publish.
+PROTECTED_KINDS = frozenset({Kind.REPORT})
 WITHHELD_OUTCOMES = frozenset({Outcome.INVALID})
 
 EVENT_NOTES = {
@@ -43,12 +45,16 @@ EVENT_NOTES = {
 }
 
 
+def is_protected(ticket) -> bool:
+    """A report or a confidential ticket: the resident's words never go public."""
+    return ticket.kind in PROTECTED_KINDS or ticket.confidential
+
+
 def default_shows_description(ticket) -> bool:
     """The default rule: is the de-identified description published?"""
     return not (
         ticket.status == Status.SUBMITTED
-        or ticket.kind in WITHHELD_KINDS
-        or ticket.confidential
+        or is_protected(ticket)
         or ticket.outcome in WITHHELD_OUTCOMES
     )
 
@@ -58,9 +64,9 @@ def description(ticket) -> str:
     mode = ticket.description_publication
     if mode == DescriptionPublication.SUMMARY:
         return scrub(ticket.public_summary)
-    if mode == DescriptionPublication.SCRUBBED or (
-        mode == DescriptionPublication.DEFAULT and default_shows_description(ticket)
-    ):
+    if mode == DescriptionPublication.SCRUBBED and not is_protected(ticket):
+        return scrub(ticket.description)
+    if mode == DescriptionPublication.DEFAULT and default_shows_description(ticket):
         return scrub(ticket.description)
     return ""
 

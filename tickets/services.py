@@ -33,6 +33,7 @@ from . import (
     lookups,
     numbering,
     permissions,
+    publication,
     resident_notices,
     selectors,
     sla,
@@ -998,6 +999,13 @@ def ticket_set_publication(
     summary = (summary or "").strip()
     if description == DescriptionPublication.SUMMARY and not summary:
         errors["summary"] = [_("Write the public summary.")]
+    if description == DescriptionPublication.SCRUBBED and publication.is_protected(ticket):
+        errors["description"] = [
+            _(
+                "The resident's own words are never published for a report or a confidential "
+                "ticket: write a summary or publish nothing."
+            )
+        ]
     if len(summary) > PUBLIC_SUMMARY_MAX:
         errors["summary"] = [
             _("At most %(n)d characters.") % {"n": PUBLIC_SUMMARY_MAX},

@@ -39,7 +39,12 @@ def ticket(**fields):
         ({"kind": Kind.REPORT}, ""),  # 举报: protects the reporter and the reported
         ({"kind": Kind.COMPLAINT}, SCRUBBED),
         ({"confidential": True}, ""),
-        ({"kind": Kind.REPORT, "description_publication": "scrubbed"}, SCRUBBED),
+        ({"kind": Kind.REPORT, "description_publication": "scrubbed"}, ""),  # never its words
+        ({"confidential": True, "description_publication": "scrubbed"}, ""),
+        (
+            {"kind": Kind.REPORT, "description_publication": "summary", "public_summary": "违建"},
+            "违建",
+        ),
         ({"status": Status.SUBMITTED, "description_publication": "scrubbed"}, SCRUBBED),
         ({"description_publication": "withheld"}, ""),
         (
@@ -95,10 +100,14 @@ class TestSettingPublication:
             ({"description": "summary"}, "summary"),
             ({"description": "summary", "summary": "长" * 1001}, "summary"),
             ({"description": "default", "published_photos": ["x"]}, "published_photos"),
+            ({"description": "scrubbed", "kind": Kind.REPORT}, "description"),
+            ({"description": "scrubbed", "confidential": True}, "description"),
         ],
     )
     def test_bad_input_is_refused_whole(self, with_photos, staff, arguments, field):
-        t = with_photos("accepted")
+        arguments = dict(arguments)
+        ticket_fields = {k: arguments.pop(k) for k in ("kind", "confidential") if k in arguments}
+        t = with_photos("accepted", **ticket_fields)
         with pytest.raises(ValidationError) as error:
             services.ticket_set_publication(ticket_id=t.pk, actor=staff["operator"], **arguments)
         assert field in error.value.message_dict

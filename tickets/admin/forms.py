@@ -438,7 +438,8 @@ class PublicationForm(forms.Form):
         widget=forms.RadioSelect,
         help_text=_(
             "By the default rule the description is published de-identified once the ticket is "
-            "accepted, except for reports, confidential tickets and tickets closed as invalid."
+            "accepted, except for tickets closed as invalid. The words of a report or a "
+            "confidential ticket are never published: at most a summary."
         ),
     )
     summary = forms.CharField(
