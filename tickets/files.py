@@ -30,7 +30,7 @@ from django.conf import settings
 from django.core import signing
 from django.http import FileResponse, Http404, HttpResponse
 from django.urls import reverse
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from .models import Attachment
 
@@ -42,10 +42,11 @@ API_LINK, PUBLIC_LINK = "a", "p"
 
 
 def response(attachment: Attachment, *, published: bool = False) -> HttpResponse:
-    """The attachment's bytes (or the web server's instruction to send them).
+    """The attachment's bytes (or the web server's instruction to send them), named neutrally
+    (never by the name the file had on the resident's phone).
 
-    `published`: the caller is anyone (open data): the response may be cached by shared caches
-    and names the file neutrally, not by the name it had on the resident's phone.
+    `published`: the caller is anyone (open data), so shared caches may keep the response;
+    every other download is private and not stored.
     """
     name = attachment.file.name
     extension = name.rsplit(".", 1)[-1] if "." in name else "bin"
@@ -83,7 +84,7 @@ def _link_lifetime(kind: str) -> int:
     return settings.PORTAL_FILE_LINK_SECONDS
 
 
-@require_GET
+@require_safe
 def signed_file(request, kind: str, token: str):
     """Download by a signed link; expired, altered or withdrawn links are a 404."""
     if kind not in (API_LINK, PUBLIC_LINK):

@@ -16,6 +16,8 @@ The rule:
   resident"), through signed links (`tickets.files`). A photo URL a client sent with its
   request is not republished.
 - **Place**: no finer than the community; never the typed address or the map point.
+/stats/ and its open-data files publish counts and rates per place, category and unit only: no
+free text reaches them (tests/portal/test_public_surfaces.py reads them back with the rest).
 """
 
 from django.utils.translation import gettext_lazy as _

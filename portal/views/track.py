@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_safe
 
 from tickets import files
 from tickets.exceptions import TicketError
@@ -118,7 +118,7 @@ def detail(request, number):
     return refusal or _detail(request, ticket)
 
 
-@require_GET
+@require_safe
 def photo(request, number, attachment_id):
     """One of the ticket's photos shown to the resident, for the browser that looked it up."""
     if not tracking.may_view(request.session, number):

@@ -125,6 +125,7 @@ def test_a_published_photo_has_a_public_signed_link_until_it_is_unpublished(phot
     assert response.status_code == 200 and response["Cache-Control"] == "public, max-age=3600"
     assert response["Content-Disposition"] == f'inline; filename="photo-{photo.pk}.jpg"'
     assert "张三" not in response["Content-Disposition"]  # not the name it had on the phone
+    assert Client().head(link).status_code == 200  # link checkers and monitors use HEAD
     services.ticket_set_publication(
         ticket_id=ticket.pk, actor=staff["operator"], description="default"
     )
