@@ -132,7 +132,8 @@ def deadlines(ticket, now: datetime) -> list[Deadline]:
     """Each deadline set in the current round, when it was met (or not)."""
     callback_done = ticket.closed_at if ticket.outcome == Outcome.HANDLED else None
     steps = [
-        (_("Accepted by the hotline"), ticket.accept_due_at, ticket.accepted_at),
+        # Neutral labels: a row is a step and its deadline, not a claim that it happened.
+        (_("Hotline acceptance"), ticket.accept_due_at, ticket.accepted_at),
         (_("Sent to the handling unit"), ticket.dispatch_due_at, ticket.dispatched_at),
         (_("The unit contacts you"), ticket.response_due_at, ticket.contacted_at),
         (_("The unit replies"), ticket.reply_due_at, ticket.replied_at),

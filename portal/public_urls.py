@@ -20,6 +20,7 @@ urlpatterns = [
     ),
     path("track/", track.lookup, name="track"),
     path("track/<str:number>/", track.detail, name="track_detail"),
+    path("track/<str:number>/photos/<int:attachment_id>/", track.photo, name="track_photo"),
     path("track/<str:number>/rate/", track.rate, name="track_rate"),
     path("track/<str:number>/reopen/", track.reopen, name="track_reopen"),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -215,6 +215,20 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 # Ticket numbers, public tracking and intake limits.
 PORTAL_TICKET_DESCRIPTION_MAX = 4000
 
+# --- Attachments (issue 12): never served from MEDIA_URL; every download goes through a view
+# that applied the caller's scope (tickets/files.py). How that view hands over the bytes:
+# "stream" (Django streams the file; the default, fine for the demo and small sites),
+# "x-accel-redirect" (nginx serves PORTAL_FILES_ACCEL_PREFIX + the file's name from an
+# `internal` location, see README), or "x-sendfile" (Apache mod_xsendfile / lighttpd: the file's
+# absolute path). https://nginx.org/en/docs/http/ngx_http_core_module.html#internal
+PORTAL_FILES_SERVE = os.environ.get("PORTAL_FILES_SERVE", "stream")
+PORTAL_FILES_ACCEL_PREFIX = os.environ.get("PORTAL_FILES_ACCEL_PREFIX", "/protected-media/")
+# Signed links (django.core.signing) for callers that cannot send credentials: photos in API
+# JSON for apps (per caller, short), and published photos in Open311's media_urls (longer, so a
+# consumer's page of results keeps working; publication is re-checked at every download).
+PORTAL_FILE_LINK_SECONDS = int(os.environ.get("PORTAL_FILE_LINK_SECONDS", "900"))
+PORTAL_PUBLIC_FILE_LINK_SECONDS = int(os.environ.get("PORTAL_PUBLIC_FILE_LINK_SECONDS", "86400"))
+
 # --- Residents' site (issue 3) ----------------------------------------------------------------
 # Content-Security-Policy: enforced on the public pages (portal.csp.public_page), which load only
 # their own static CSS and JS; every other response carries it report-only, so a staff or API page

@@ -1,10 +1,10 @@
 """URL contract (DESIGN.md §9). Each area adds its routes as it lands."""
 
-from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from tickets import files
 
 from . import views
 
@@ -20,7 +20,6 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("open311/v2/", include("tickets.open311.urls")),
+    # issue 12: signed links to attachments (MEDIA_URL is never served, not even with DEBUG)
+    path("files/<str:kind>/<str:token>", files.signed_file, name="signed-file"),
 ]
-
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -1,5 +1,6 @@
 """System checks for configuration invariants the workflow relies on."""
 
+from django.conf import settings
 from django.core import checks
 from django.db import DatabaseError
 
@@ -34,6 +35,22 @@ def check_action_permissions(app_configs=None, **kwargs):
         )
         for action in workflow.Action
         if action not in covered
+    ]
+
+
+@checks.register()
+def check_file_serving(app_configs=None, **kwargs):
+    """tickets.E004: PORTAL_FILES_SERVE names a way of serving attachments that exists."""
+    from .files import SERVE_MODES
+
+    if settings.PORTAL_FILES_SERVE in SERVE_MODES:
+        return []
+    return [
+        checks.Error(
+            f"PORTAL_FILES_SERVE is {settings.PORTAL_FILES_SERVE!r}",
+            hint=f"Use one of {', '.join(SERVE_MODES)} (README: Public data and files).",
+            id="tickets.E004",
+        )
     ]
 
 

@@ -110,6 +110,16 @@ def available_actions(actor, ticket, *, active_unit_ids: frozenset[int]) -> list
     ]
 
 
+# Who decides what open data shows of a ticket (`services.ticket_set_publication`).
+PUBLICATION_ROLES = frozenset({Role.OPERATOR, Role.DISPATCHER, Role.SUPERVISOR})
+
+
+def may_decide_publication(user) -> bool:
+    if user is None or not user.is_active:
+        return False
+    return user.is_superuser or bool(hotline_roles(user) & PUBLICATION_ROLES)
+
+
 def contact_visibility(user, ticket) -> tuple[bool, bool]:
     """May `user` reveal the resident's (phone, name) on `ticket`? (DESIGN.md §7)
 

@@ -11,6 +11,8 @@ Invariants, for every function here:
   (`resident_notices.write`); side effects leave only after commit (deliveries are enqueued and
   `ticket_changed` is sent from `on_commit`);
 - creation stores the ticket, its first event and its photos together, or nothing.
+One writer is not a workflow action: `ticket_set_publication` (what open data shows) changes no
+status and writes no event; it keeps who decided and when on the ticket.
 Errors: ValidationError for bad input (naming the field), TransitionNotAllowed / RuleViolation
 (HTTP 409) and NotPermitted (403) from `tickets.exceptions`.
 """
@@ -31,18 +33,20 @@ from . import (
     lookups,
     numbering,
     permissions,
+    publication,
     resident_notices,
     selectors,
     sla,
     workflow,
 )
-from .exceptions import RuleViolation
+from .exceptions import NotPermitted, RuleViolation
 from .media import MAX_PHOTOS, clean_image
 from .models import (
     Assignment,
     Attachment,
     Callback,
     Channel,
+    DescriptionPublication,
     Extension,
     Kind,
     Outcome,
@@ -968,4 +972,65 @@ def ticket_reopen(*, ticket_id: int, actor, reason: str) -> Ticket:
         data={"round": ticket.round},
     )
     _announce(ticket, Action.REOPEN, event)
+    return ticket
+
+
+# ---------------------------------------------------------------------------------------------
+# Open data
+
+
+PUBLIC_SUMMARY_MAX = 1000
+
+
+@transaction.atomic(durable=True)
+def ticket_set_publication(
+    *, ticket_id: int, actor, description: str, summary: str = "", published_photos=()
+) -> Ticket:
+    """The hotline decides what open data shows of a ticket (`tickets.publication`).
+
+    `description` is a `DescriptionPublication` (a summary needs its text); `published_photos`
+    are the ids of the ticket's photos to publish, every other photo of the ticket is not.
+    """
+    ticket = _lock(ticket_id)
+    if not permissions.may_decide_publication(actor):
+        raise NotPermitted(_("You may not decide what open data shows of a ticket."))
+    errors: dict = {}
+    description = clean_choice(description, DescriptionPublication, errors, "description")
+    summary = (summary or "").strip()
+    if description == DescriptionPublication.SUMMARY and not summary:
+        errors["summary"] = [_("Write the public summary.")]
+    if description == DescriptionPublication.SCRUBBED and publication.is_protected(ticket):
+        errors["description"] = [
+            _(
+                "The resident's own words are never published for a report or a confidential "
+                "ticket: write a summary or publish nothing."
+            )
+        ]
+    if len(summary) > PUBLIC_SUMMARY_MAX:
+        errors["summary"] = [
+            _("At most %(n)d characters.") % {"n": PUBLIC_SUMMARY_MAX},
+        ]
+    try:
+        photo_ids = {int(getattr(p, "pk", p)) for p in published_photos}
+    except (TypeError, ValueError):
+        photo_ids = None
+    own = set(ticket.attachments.values_list("pk", flat=True))
+    if photo_ids is None or not photo_ids <= own:
+        errors["published_photos"] = [_("Choose photos of this ticket.")]
+    _raise_if(errors)
+    ticket.description_publication = description
+    ticket.public_summary = summary
+    ticket.publication_decided_by = actor
+    ticket.publication_decided_at = timezone.now()
+    ticket.save(
+        update_fields=[
+            "description_publication",
+            "public_summary",
+            "publication_decided_by",
+            "publication_decided_at",
+            "updated_at",
+        ]
+    )
+    ticket.attachments.filter(pk__in=photo_ids).update(published=True)
+    ticket.attachments.exclude(pk__in=photo_ids).update(published=False)
     return ticket

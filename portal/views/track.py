@@ -2,7 +2,9 @@
 ask for reopening.
 
 A look-up with the number and the access code (or the mobile number given) remembers the ticket
-in the session and redirects to its page, so no secret travels in an address. Every look-up
+in the session and redirects to its page, so no secret travels in an address. The page shows
+the resident their own report (description and photos); the photos are served by `photo`, which
+asks the same session (`tickets.files`). Every look-up
 counts against the per-IP `track` limit and each failed one against `track_fail`; an unknown
 number and a wrong code get the same answer. An SMS link may carry `?number=…&code=…`: it is
 looked up like a typed one (same limits) and the secret leaves the address by the redirect.
@@ -10,15 +12,17 @@ looked up like a typed one (same limits) and the secret leaves the address by th
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_safe
 
+from tickets import files
 from tickets.exceptions import TicketError
-from tickets.models import Ticket
+from tickets.models import Attachment, Ticket
 from tickets.privacy import mask_name, mask_phone
 from tickets.selectors import trajectory
 from tickets.services import ticket_record_callback, ticket_request_reopen
@@ -94,6 +98,7 @@ def _detail(request, ticket, *, rate_form=None, reopen_form=None):
     bound = [form for form in (rate_form, reopen_form) if form is not None and form.is_bound]
     context = {
         "ticket": ticket,
+        "photos": list(ticket.attachments.filter(public=True).only("pk", "original_name")),
         "contact_name": mask_name(ticket.contact_name),
         "contact_phone": mask_phone(ticket.contact_phone),
         "steps": presenters.timeline(trajectory(ticket, public_only=True)),
@@ -111,6 +116,21 @@ def _detail(request, ticket, *, rate_form=None, reopen_form=None):
 def detail(request, number):
     ticket, refusal = _allowed(request, number)
     return refusal or _detail(request, ticket)
+
+
+@require_safe
+def photo(request, number, attachment_id):
+    """One of the ticket's photos shown to the resident, for the browser that looked it up."""
+    if not tracking.may_view(request.session, number):
+        raise Http404
+    attachment = (
+        Attachment.objects.filter(pk=attachment_id, ticket__number=number, public=True)
+        .only("pk", "file", "content_type")
+        .first()
+    )
+    if attachment is None:
+        raise Http404
+    return files.response(attachment)
 
 
 @public_page

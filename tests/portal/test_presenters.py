@@ -59,7 +59,7 @@ def test_a_deadline_is_met_late_running_overdue_or_not_needed(due, done, status,
 
 def test_only_deadlines_that_were_set_are_listed_in_order():
     rows = deadlines(ticket(accept_due_at=T0, accepted_at=T0 - H, dispatch_due_at=T0 + H), T0)
-    assert [row.label for row in rows] == ["Accepted by the hotline", "Sent to the handling unit"]
+    assert [row.label for row in rows] == ["Hotline acceptance", "Sent to the handling unit"]
 
 
 def test_the_callback_counts_as_done_when_the_ticket_closed_after_it():

@@ -6,6 +6,7 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.test import Client
 from django.utils import timezone
 
 from tickets import services
@@ -141,7 +142,7 @@ def test_the_page_lists_each_deadline_and_whether_it_was_met(client, lifecycle):
     look_up(client, ticket.number, ticket.access_code)
     page = client.get(f"/track/{ticket.number}/").text
     for label in (
-        "Accepted by the hotline",
+        "Hotline acceptance",
         "Sent to the handling unit",
         "The unit contacts you",
         "The unit replies",
@@ -270,12 +271,12 @@ def test_the_ticket_page_runs_a_fixed_number_of_queries(
         services.ticket_add_note(ticket_id=ticket.pk, actor=staff["handler"], text=note)
     look_up(client, ticket.number, ticket.access_code)
     url = f"/track/{ticket.number}/"
-    # session, ticket (with category path, places, lead unit), callback, public events
-    with django_assert_num_queries(4):
+    # session, ticket (with category path, places, lead unit), its photos, callback, events
+    with django_assert_num_queries(5):
         assert client.get(url).status_code == 200
     for _ in range(5):
         services.ticket_supervise(ticket_id=ticket.pk, actor=staff["supervisor"], instruction="快")
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):
         client.get(url)
 
 
@@ -296,3 +297,27 @@ def test_the_rating_address_leads_back_to_the_ticket_page(client, lifecycle):
         response = client.get(f"/track/{ticket.number}/{action}/")
         assert response.status_code == 302
         assert response["Location"] == f"/track/{ticket.number}/"
+
+
+def test_the_page_shows_the_resident_their_own_report_with_its_photos(
+    client, lifecycle, media_root
+):
+    from .conftest import photo
+
+    ticket = lifecycle("submitted", photos=[photo(), photo("b.png", "PNG")])
+    look_up(client, ticket.number, ticket.access_code)
+    page = client.get(f"/track/{ticket.number}/").text
+    assert "What you reported" in page and ticket.description in page  # in full: it is theirs
+    photos = re.findall(rf'src="(/track/{ticket.number}/photos/\d+/)"', page)
+    assert len(photos) == 2
+    for url in photos:
+        response = client.get(url)
+        assert response.status_code == 200 and response["Content-Type"].startswith("image/")
+
+
+def test_the_first_deadline_is_labelled_neutrally_while_waiting_for_acceptance(lifecycle):
+    ticket = lifecycle("submitted")
+    chinese = Client()
+    look_up(chinese, ticket.number, ticket.access_code)
+    page = chinese.get(f"/track/{ticket.number}/").text
+    assert "待受理" in page and "热线受理" in page and "热线已受理" not in page

@@ -15,7 +15,16 @@ from departments.catalogue import suggest_lead_unit
 from departments.models import Department, Region
 
 from .. import selectors, services
-from ..models import Assignment, Callback, Category, Kind, Outcome, UrgencyClass
+from ..models import (
+    Assignment,
+    Attachment,
+    Callback,
+    Category,
+    DescriptionPublication,
+    Kind,
+    Outcome,
+    UrgencyClass,
+)
 from ..workflow import Action
 
 YES_NO = [("1", _("Yes")), ("0", _("No"))]
@@ -423,3 +432,58 @@ class BulkDispatchForm(BulkSuggestedDispatchForm):
 
     lead = forms.ModelChoiceField(handling_units().order_by("kind", "name"), label=_("lead unit"))
     field_order = ["lead", "note"]
+
+
+class PublicationForm(forms.Form):
+    """What open data shows of a ticket (`services.ticket_set_publication`)."""
+
+    description = forms.ChoiceField(
+        label=_("description in open data"),
+        choices=DescriptionPublication.choices,
+        widget=forms.RadioSelect,
+        help_text=_(
+            "By the default rule the description is published de-identified once the ticket is "
+            "accepted, except for tickets closed as invalid. The words of a report or a "
+            "confidential ticket are never published: at most a summary."
+        ),
+    )
+    summary = forms.CharField(
+        label=_("public summary"),
+        required=False,
+        max_length=services.PUBLIC_SUMMARY_MAX,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Names, numbers and door numbers are removed from it as well."),
+    )
+    published_photos = forms.ModelMultipleChoiceField(
+        Attachment.objects.none(),
+        label=_("photos published as open data"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Only photos that show no person, plate or door number."),
+    )
+
+    def __init__(self, *args, ticket, **kwargs):
+        self.ticket = ticket
+        initial = {
+            "description": ticket.description_publication,
+            "summary": ticket.public_summary,
+            "published_photos": [a.pk for a in ticket.attachments.all() if a.published],
+        }
+        super().__init__(*args, initial=initial, **kwargs)
+        photos = self.fields["published_photos"]
+        photos.queryset = ticket.attachments.order_by("created_at", "pk")
+        photos.label_from_instance = lambda a: a.original_name or _("photo")
+
+    def apply_service_errors(self, error: ValidationError) -> None:
+        for field, messages in error.message_dict.items():
+            for message in messages:
+                self.add_error(field if field in self.fields else None, message)
+
+    def perform(self, user):
+        return services.ticket_set_publication(
+            ticket_id=self.ticket.pk,
+            actor=user,
+            description=self.cleaned_data["description"],
+            summary=self.cleaned_data["summary"],
+            published_photos=self.cleaned_data["published_photos"],
+        )

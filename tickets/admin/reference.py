@@ -5,6 +5,9 @@ Those rows (events, assignments, extensions, callbacks, attachments) are written
 """
 
 from django.contrib import admin
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 
 from ..models import (
     Assignment,
@@ -124,6 +127,23 @@ class CallbackAdmin(ScopedTicketChildAdmin):
 
 @admin.register(Attachment)
 class AttachmentAdmin(ScopedTicketChildAdmin):
-    list_display = ["ticket", "original_name", "content_type", "size", "created_at"]
+    list_display = [
+        "ticket",
+        "original_name",
+        "content_type",
+        "size",
+        "public",
+        "published",
+        "created_at",
+    ]
+    list_filter = ["public", "published"]
     list_select_related = ["ticket"]
     search_fields = ["=ticket__number"]
+    # The file field's own link would point at MEDIA_URL, which is never served.
+    exclude = ["file"]
+    readonly_fields = ["download", "published"]
+
+    @admin.display(description=_("file"))
+    def download(self, obj):
+        url = reverse("admin:tickets_ticket_attachment", args=[obj.ticket_id, obj.pk])
+        return format_html('<a href="{}">{}</a>', url, obj.original_name or _("photo"))

@@ -187,6 +187,11 @@ class TicketAdmin(admin.ModelAdmin):
                 name=f"{prefix}_reveal",
             ),
             path(
+                "<path:object_id>/publication/",
+                wrap(views.publication_view(self)),
+                name=f"{prefix}_publication",
+            ),
+            path(
                 "<path:object_id>/attachment/<int:attachment_id>/",
                 wrap(views.attachment_view(self)),
                 name=f"{prefix}_attachment",
@@ -213,6 +218,7 @@ class TicketAdmin(admin.ModelAdmin):
                 "lead_unit",
                 "suggested_unit",
                 "duplicate_of",
+                "publication_decided_by",
             )
             .filter(pk=int(object_id))
             .first()

@@ -6,7 +6,7 @@ import io
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpResponseRedirect, JsonResponse
+from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.http.response import StreamingHttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -17,13 +17,13 @@ from django.views.decorators.http import require_POST
 
 from departments.models import Department, Region
 
-from .. import permissions, selectors, services
+from .. import deidentify, files, permissions, publication, selectors, services
 from ..contact import contact_for
 from ..exceptions import RuleViolation, TicketError
 from ..models import Category, Extension, Ticket, UrgencyClass
 from ..validation import normalize_mobile
 from ..workflow import Action
-from .forms import ACTION_FORMS
+from .forms import ACTION_FORMS, PublicationForm
 from .intake import IntakeForm
 
 # -- the ticket page ---------------------------------------------------------------------------
@@ -89,13 +89,17 @@ def _load(ma, request, object_id) -> Ticket:
 
 def ticket_page(ma, request, object_id, *, reveal=False):
     ticket = _load(ma, request, object_id)
+    attachments = list(ticket.attachments.all())
     context = _context(
         ma,
         request,
         ticket,
         reveal=reveal,
         events=list(ticket.events.select_related("unit").order_by("-created_at", "-pk")),
-        attachments=list(ticket.attachments.all()),
+        attachments=attachments,
+        public_description=publication.description(ticket),
+        published_photos=[a for a in attachments if a.published],
+        may_publish=permissions.may_decide_publication(request.user),
         extensions=list(ticket.extensions.order_by("-requested_at")),
         callbacks=list(ticket.callbacks.select_related("unit").order_by("-recorded_at")),
     )
@@ -223,7 +227,43 @@ def attachment_view(ma):
         attachment = ticket.attachments.filter(pk=attachment_id).first()
         if attachment is None:
             raise Http404
-        return FileResponse(attachment.file.open("rb"), content_type=attachment.content_type)
+        return files.response(attachment)
+
+    return view
+
+
+# -- open data ---------------------------------------------------------------------------------
+
+
+def publication_view(ma):
+    """What open data shows of the ticket: the description's mode, a summary, the photos."""
+
+    def view(request, object_id):
+        ticket = ma.scoped_ticket(request, object_id)
+        if not permissions.may_decide_publication(request.user):
+            raise PermissionDenied
+        page = reverse("admin:tickets_ticket_change", args=[ticket.pk])
+        form = PublicationForm(request.POST or None, ticket=ticket)
+        if request.method == "POST" and form.is_valid():
+            try:
+                form.perform(request.user)
+            except ValidationError as error:
+                form.apply_service_errors(error)
+            else:
+                messages.success(request, _("What open data shows of this ticket is saved."))
+                return redirect(page)
+        context = {
+            **ma.admin_site.each_context(request),
+            "opts": ma.opts,
+            "title": _("Open data · %(number)s") % {"number": ticket.number},
+            "ticket": ticket,
+            "form": form,
+            "scrubbed": deidentify.scrub(ticket.description),
+            "published_now": publication.description(ticket),
+            "default_shows": publication.default_shows_description(ticket),
+            "photos": list(ticket.attachments.order_by("created_at", "pk")),
+        }
+        return TemplateResponse(request, "admin/tickets/ticket/publication.html", context)
 
     return view
 

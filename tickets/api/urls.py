@@ -16,6 +16,11 @@ urlpatterns = [
         tickets.TicketTrajectoryView.as_view(),
         name="ticket-trajectory",
     ),
+    path(
+        "tickets/<str:number>/attachments/<str:attachment_id>/",
+        tickets.TicketAttachmentView.as_view(),
+        name="ticket-attachment",
+    ),
     *[
         path(f"tickets/<str:number>/{name}/", view.as_view(), name=f"ticket-{name}")
         for name, view in ACTION_VIEWS.items()

@@ -5,7 +5,14 @@ from .event import TicketEvent
 from .handling import Assignment, Callback, Extension
 from .notification import Notification, Reminder
 from .taxonomy import Category, CategoryAttribute, UrgencyClass
-from .ticket import Channel, Kind, Outcome, Ticket, TicketNumberCounter
+from .ticket import (
+    Channel,
+    DescriptionPublication,
+    Kind,
+    Outcome,
+    Ticket,
+    TicketNumberCounter,
+)
 
 __all__ = [
     "Assignment",
@@ -14,6 +21,7 @@ __all__ = [
     "Category",
     "CategoryAttribute",
     "Channel",
+    "DescriptionPublication",
     "Extension",
     "Kind",
     "Notification",

@@ -24,6 +24,11 @@ class Attachment(models.Model):
     width = models.PositiveIntegerField(_("width"), null=True)
     height = models.PositiveIntegerField(_("height"), null=True)
     public = models.BooleanField(_("shown to the resident"), default=True)
+    # Distinct from `public`: open data shows a photo only when the hotline marked it
+    # (`services.ticket_set_publication`), never by default.
+    published = models.BooleanField(
+        _("published as open data"), default=False, db_default=False, editable=False
+    )
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("uploaded by"),

@@ -37,6 +37,15 @@ class Outcome(models.TextChoices):
     REFERRED = "referred", _("referred elsewhere")
 
 
+class DescriptionPublication(models.TextChoices):
+    """What open data shows of the resident's description (`tickets.publication`)."""
+
+    DEFAULT = "default", _("by the default rule")
+    SCRUBBED = "scrubbed", _("the description, de-identified")
+    SUMMARY = "summary", _("a public summary written by the hotline")
+    WITHHELD = "withheld", _("nothing")
+
+
 class TicketNumberCounter(models.Model):
     """The last ticket number used on a local (Asia/Shanghai) day; see `tickets.numbering`."""
 
@@ -196,6 +205,37 @@ class Ticket(models.Model):
     )
     attributes = models.JSONField(
         _("answers to the category's questions"), default=dict, blank=True, editable=False
+    )
+    # Open data (DESIGN.md §7): set only by `services.ticket_set_publication`.
+    description_publication = models.CharField(
+        _("description in open data"),
+        max_length=10,
+        choices=DescriptionPublication,
+        default=DescriptionPublication.DEFAULT,
+        db_default=DescriptionPublication.DEFAULT,  # bulk loads (the demo's COPY) omit it
+        editable=False,
+    )
+    public_summary = models.TextField(
+        _("public summary"),
+        blank=True,
+        default="",
+        db_default="",
+        editable=False,
+        validators=[MaxLengthValidator(1000)],
+        help_text=_("Shown in open data instead of the description, de-identified as well."),
+    )
+    publication_decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("publication decided by"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,
+    )
+    publication_decided_at = models.DateTimeField(
+        _("publication decided at"), null=True, blank=True, editable=False
     )
     # Deadlines (set when their clock starts) and the one running now, for sorting and sweeps.
     due_at = models.DateTimeField(_("next deadline"), null=True, blank=True, editable=False)

@@ -3,29 +3,23 @@
 Field names, types and order follow the spec (GeoReport/v2 in open311/open311.github.io):
 `service_code` and `service_request_id` are strings (a category code and a ticket number);
 every datetime is W3C/ISO 8601 with its offset (Beijing time, +08:00). Requests are public
-open data, so they are de-identified (DESIGN.md §7): no resident details, the address only to
-the community, no coordinates, and mobile numbers inside descriptions masked.
+open data: every public field comes from `tickets.publication` (DESIGN.md §7), so no resident
+details, the description as the hotline publishes it (de-identified), status notes from the
+event type, the address only to the community, no coordinates, and only published photos.
 """
-
-import re
 
 from django.conf import settings
 from rest_framework import serializers
 
-from tickets.privacy import mask_phone
+from tickets import files, publication
 from tickets.sla import SHANGHAI
-from tickets.workflow import Action, Status
+from tickets.workflow import Status
 
 SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
-_MOBILE_IN_TEXT = re.compile(r"(?<!\d)(?:\+?86[\s-]?)?1[3-9]\d[\s-]?\d{4}[\s-]?\d{4}(?!\d)")
 
 
 def w3c(moment) -> str | None:
     return moment.astimezone(SHANGHAI).isoformat(timespec="seconds") if moment else None
-
-
-def deidentify(text: str) -> str:
-    return _MOBILE_IN_TEXT.sub(lambda m: mask_phone(re.sub(r"\D", "", m.group())[-11:]), text)
 
 
 def service_item(category) -> dict:
@@ -64,31 +58,21 @@ def service_definition(category, questions) -> dict:
     }
 
 
-def _place(ticket) -> tuple[str, str]:
-    """The address no finer than the community, and that region's code."""
-    parts = [r for r in (ticket.district, ticket.street, ticket.community) if r is not None]
-    return "".join(r.name for r in parts), parts[-1].code
-
-
-def _status_notes(ticket) -> str | None:
-    """The latest public event's note, else what that event was (e.g. "dispatch")."""
-    if ticket.latest_note:
-        return deidentify(ticket.latest_note)
-    return str(Action(ticket.latest_action).label) if ticket.latest_action else None
-
-
 def request_item(ticket, *, request, extensions: bool) -> dict:
     closed = ticket.status == Status.CLOSED
-    address, address_id = _place(ticket)
-    media = ticket.client_media_url or ""
-    photos = [request.build_absolute_uri(a.file.url) for a in ticket.public_attachments]
+    address, address_id = publication.place(ticket)
+    photos = [
+        request.build_absolute_uri(files.signed_path(a, files.PUBLIC_LINK))
+        for a in ticket.published_attachments
+    ]
     item = {
         "service_request_id": ticket.number,
         "status": "closed" if closed else "open",
-        "status_notes": _status_notes(ticket),
+        # What the latest public event was, never its note (staff free text).
+        "status_notes": publication.event_note(ticket.latest_action) or None,
         "service_name": ticket.category.display_name,
         "service_code": ticket.category.code,
-        "description": deidentify(ticket.description) or None,
+        "description": publication.description(ticket) or None,
         "agency_responsible": ticket.lead_unit.display_name if ticket.lead_unit_id else None,
         "service_notice": None,
         "requested_datetime": w3c(ticket.submitted_at),
@@ -101,18 +85,18 @@ def request_item(ticket, *, request, extensions: bool) -> dict:
         "zipcode": None,
         "lat": None,
         "long": None,
-        "media_url": media or (photos[0] if photos else None),
+        "media_url": photos[0] if photos else None,
     }
     if extensions:
         item["notes"] = [
             {
                 "datetime": w3c(event.created_at),
-                "description": deidentify(event.note) or event.get_action_display(),
+                "description": publication.event_note(event.action),
                 "type": event.action,
             }
             for event in ticket.public_events
         ]
-        item["media_urls"] = ([media] if media else []) + photos
+        item["media_urls"] = photos
     return item
 
 

@@ -110,18 +110,18 @@ class ServiceDefinitionView(Open311View):
 
 
 def _public_requests():
-    """Tickets as GeoReport requests, with what the documents need in a fixed number of queries."""
+    """Tickets as GeoReport requests, with what the documents need in a fixed number of queries.
+
+    Only what `tickets.publication` publishes is loaded: never an event's note, the typed
+    address, the map point or the resident's details.
+    """
     latest_public = TicketEvent.objects.filter(ticket=OuterRef("pk"), public=True).order_by(
         "-created_at", "-pk"
     )
-    return Ticket.objects.select_related(
-        "category", "lead_unit", "district", "street", "community"
-    ).annotate(
-        latest_note=Subquery(latest_public.values("note")[:1]),
-        latest_action=Subquery(latest_public.values("action")[:1]),
-        client_media_url=Subquery(
-            Submission.objects.filter(ticket=OuterRef("pk")).values("media_url")[:1]
-        ),
+    return (
+        Ticket.objects.select_related("category", "lead_unit", "district", "street", "community")
+        .defer("address", "latitude", "longitude", "contact_name", "contact_phone", "contact_email")
+        .annotate(latest_action=Subquery(latest_public.values("action")[:1]))
     )
 
 
@@ -129,15 +129,19 @@ def _with_media(tickets, extensions: bool):
     prefetches = [
         Prefetch(
             "attachments",
-            queryset=Attachment.objects.filter(public=True).order_by("created_at", "pk"),
-            to_attr="public_attachments",
+            queryset=Attachment.objects.filter(published=True)
+            .only("pk", "ticket_id", "created_at")
+            .order_by("created_at", "pk"),
+            to_attr="published_attachments",
         )
     ]
     if extensions:
         prefetches.append(
             Prefetch(
                 "events",
-                queryset=TicketEvent.objects.filter(public=True).order_by("created_at", "pk"),
+                queryset=TicketEvent.objects.filter(public=True)
+                .only("pk", "ticket_id", "created_at", "action")
+                .order_by("created_at", "pk"),
                 to_attr="public_events",
             )
         )

@@ -77,6 +77,15 @@ def test_report_track_rate_and_reopen_on_a_phone(browse, tree, staff, units, lif
     page.wait_for_url(f"**/track/{number}/")
     assert page.locator("[data-status]").inner_text() == "待受理"
     assert "139****5678" in page.content() and "王小明" not in page.content()
+    # Their own report, with the photo through the session's scoped view; a neutral first
+    # deadline while nobody has accepted it yet (issue 15 item 4).
+    assert page.locator("[data-description]").inner_text().startswith("胜古南里12号楼没有楼牌")
+    page.locator("[data-photos] img").scroll_into_view_if_needed()
+    page.wait_for_function(
+        "() => { const i = document.querySelector('[data-photos] img');"
+        " return i && i.complete && i.naturalWidth === 640; }"
+    )
+    assert page.locator(".deadline-label").first.inner_text() == "热线受理"
     assert_reflows(page)
     screenshot(page, "05-track-submitted")
 

@@ -8,12 +8,13 @@ import jsonschema
 import pytest
 import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.utils import timezone
+from django.test import Client
+from django.utils import timezone, translation
 
 from clients.models import Submission
 from clients.services import api_client_create, api_client_revoke
 from tests.conftest import image_bytes
-from tickets import services
+from tickets import publication, services
 from tickets.models import CategoryAttribute, Ticket
 from tickets.open311 import params
 
@@ -303,19 +304,23 @@ def test_request_fields_map_the_ticket(client, history):
     ).isoformat(timespec="seconds")
 
 
-def test_status_notes_come_from_the_latest_public_event(client, lifecycle, staff):
+def test_status_notes_say_what_the_latest_public_event_was_never_its_note(client, lifecycle, staff):
     ticket = lifecycle("in_progress")
     services.ticket_add_note(ticket_id=ticket.pk, actor=staff["handler"], text="内部：等物业")
-    services.ticket_reply(ticket_id=ticket.pk, actor=staff["handler"], text="已安装楼牌。")
+    services.ticket_reply(ticket_id=ticket.pk, actor=staff["handler"], text="已给王先生安装楼牌。")
     (item,) = get_json(client, f"requests/{ticket.number}", schemas.REQUESTS)
-    assert item["status_notes"] == "已安装楼牌。"
+    with translation.override("zh-hans"):
+        assert item["status_notes"] == publication.event_note("reply") != "reply"
+    assert "王" not in item["status_notes"] and "楼牌" not in item["status_notes"]
 
 
-def test_phone_numbers_in_descriptions_are_masked(client, submit):
-    ticket = submit(description="请联系我 138 1234 5678 或 13900001111。")
+def test_descriptions_are_de_identified_and_published_after_acceptance(client, submit, staff):
+    ticket = submit(description="我叫王建国，请联系我 138 1234 5678 或 13900001111。")
     (item,) = get_json(client, f"requests/{ticket.number}", schemas.REQUESTS)
-    assert "1234 5678" not in item["description"] and "13900001111" not in item["description"]
-    assert "139****1111" in item["description"]
+    assert item["description"] is None  # nobody at the hotline has read it yet
+    services.ticket_accept(ticket_id=ticket.pk, actor=staff["operator"])
+    (item,) = get_json(client, f"requests/{ticket.number}", schemas.REQUESTS)
+    assert item["description"] == "我叫[姓名]，请联系我 [电话] 或 [电话]。"
 
 
 def test_service_request_id_overrides_every_other_filter(client, history):
@@ -373,16 +378,32 @@ def test_paging_extension_and_the_1000_cap(client, submit, monkeypatch):
     assert len(get_json(client, "requests", schemas.REQUESTS)) == 3
 
 
-def test_extensions_add_the_public_trajectory_and_media(client, post_body, staff):
-    number = client.post(f"{BASE}/requests.json", post_body).json()[0]["service_request_id"]
+def test_extensions_add_the_public_trajectory_and_the_published_photos(
+    client, post_body, staff, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    photo = SimpleUploadedFile("p.jpg", image_bytes(), "image/jpeg")
+    response = client.post(f"{BASE}/requests.json", {**post_body, "media": photo})
+    number = response.json()[0]["service_request_id"]
     ticket = Ticket.objects.get(number=number)
-    services.ticket_accept(ticket_id=ticket.pk, actor=staff["operator"])
+    services.ticket_accept(ticket_id=ticket.pk, actor=staff["operator"], note="联系人李雪贞")
     services.ticket_add_note(ticket_id=ticket.pk, actor=staff["operator"], text="内部")
     plain = get_json(client, f"requests/{number}", schemas.REQUESTS)
-    assert "notes" not in plain[0] and plain[0]["media_url"].endswith("plate.jpg")
+    # Neither the client's own media_url nor a photo the hotline has not published.
+    assert "notes" not in plain[0] and plain[0]["media_url"] is None
     (item,) = get_json(client, f"requests/{number}", schemas.REQUESTS, extensions="true")
     assert [n["type"] for n in item["notes"]] == ["submit", "accept"]
-    assert item["media_urls"] == ["https://img.example.com/plate.jpg"]
+    assert "李雪贞" not in str(item) and item["media_urls"] == []
+    services.ticket_set_publication(
+        ticket_id=ticket.pk,
+        actor=staff["operator"],
+        description="default",
+        published_photos=[ticket.attachments.get().pk],
+    )
+    (item,) = get_json(client, f"requests/{number}", schemas.REQUESTS, extensions="true")
+    (url,) = item["media_urls"]
+    assert item["media_url"] == url and url.startswith("http://testserver/files/p/")
+    assert Client().get(url).status_code == 200  # the link needs no key
     root = get_xml(client, f"requests/{number}", extensions="true")
     assert names(root[0].find("notes")) == ["note", "note"]
     assert names(root[0].find("notes")[0]) == ["datetime", "description", "type"]
@@ -463,8 +484,8 @@ def test_throttled_reads_get_429_with_retry_after(client, settings):
         KeyRateThrottle.THROTTLE_RATES = original
 
 
-def test_control_characters_never_break_the_xml(client, submit):
-    ticket = submit(description="坏字符\x01\x0b结束")
+def test_control_characters_never_break_the_xml(client, lifecycle):
+    ticket = lifecycle("accepted", description="坏字符\x01\x0b结束")
     root = get_xml(client, f"requests/{ticket.number}")
     assert root.find("request/description").text == "坏字符结束"
 

@@ -1,11 +1,12 @@
 """Tickets: create (input), list item and detail (outputs)."""
 
 from django.conf import settings
+from django.urls import reverse
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from tickets import lookups
+from tickets import files, lookups
 from tickets.models import Channel, Kind, Outcome
 from tickets.workflow import Status
 
@@ -103,16 +104,35 @@ class TicketListOutputSerializer(serializers.Serializer):
 
 
 class AttachmentOutputSerializer(serializers.Serializer):
-    url = serializers.SerializerMethodField()
+    id = serializers.IntegerField()
+    url = serializers.SerializerMethodField(
+        help_text="a signed link that needs no credentials (for an app's image view), valid "
+        "for a limited time (PORTAL_FILE_LINK_SECONDS, default 15 minutes): read the ticket "
+        "again for a fresh one"
+    )
+    download_url = serializers.SerializerMethodField(
+        help_text="the same file with this API's Authorization header"
+    )
     content_type = serializers.CharField()
     width = serializers.IntegerField(allow_null=True)
     height = serializers.IntegerField(allow_null=True)
     created_at = serializers.DateTimeField()
 
-    def get_url(self, attachment) -> str:
+    def _absolute(self, path: str) -> str:
         request = self.context.get("request")
-        url = attachment.file.url
-        return request.build_absolute_uri(url) if request else url
+        return request.build_absolute_uri(path) if request else path
+
+    def get_url(self, attachment) -> str:
+        client = self.context.get("client") is not None
+        return self._absolute(files.signed_path(attachment, files.API_LINK, client=client))
+
+    def get_download_url(self, attachment) -> str:
+        return self._absolute(
+            reverse(
+                "api:ticket-attachment",
+                kwargs={"number": attachment.ticket.number, "attachment_id": attachment.pk},
+            )
+        )
 
 
 class TicketDetailOutputSerializer(TicketListOutputSerializer):

@@ -5,6 +5,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.exceptions import PermissionDenied
@@ -15,7 +16,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from clients.services import submission_record
-from tickets import selectors, services
+from tickets import files, selectors, services
 from tickets.models import Channel, Ticket
 from tickets.workflow import Action
 
@@ -135,6 +136,35 @@ class TicketDetailView(APIView):
     )
     def get(self, request, number):
         return Response(detail_data(request, scoped_ticket(request, number)))
+
+
+class TicketAttachmentView(APIView):
+    """A photo of a ticket in the caller's scope (a client: the photos shown to the resident)."""
+
+    def perform_content_negotiation(self, request, force=False):
+        # An image viewer asks for image/*; errors still answer in JSON.
+        return super().perform_content_negotiation(request, force=True)
+
+    @extend_schema(
+        operation_id="tickets_attachment",
+        summary="Download one of the ticket's photos",
+        responses={
+            (200, "image/jpeg"): OpenApiTypes.BINARY,
+            (200, "image/png"): OpenApiTypes.BINARY,
+            (200, "image/webp"): OpenApiTypes.BINARY,
+        },
+        tags=["tickets"],
+    )
+    def get(self, request, number, attachment_id):
+        ticket = scoped_ticket(request, number)
+        shown = [
+            a
+            for a in ticket.attachments.all()
+            if str(a.pk) == attachment_id and (a.public or client_of(request) is None)
+        ]
+        if not shown:
+            raise Http404
+        return files.response(shown[0])
 
 
 class TicketTrajectoryView(APIView):
