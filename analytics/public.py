@@ -5,8 +5,9 @@ import csv
 import json
 from datetime import date
 
+from django.core.exceptions import ValidationError
 from django.db.models import Sum
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_page
@@ -18,19 +19,16 @@ from tickets.models import Category
 from . import evaluation
 from .findings import category_ancestors
 from .models import PlaceCategoryDay
+from .months import parse_month
 from .refresh import last_month
 
 CACHE_SECONDS = 600
 
 
 def _month(value: str | None) -> date:
-    """A YYYY-MM from the query, else the last complete month."""
-    if value:
-        try:
-            return date.fromisoformat(f"{value}-01")
-        except ValueError:
-            raise Http404 from None
-    return last_month()
+    """A YYYY-MM from the query, else the last complete month; ValidationError for anything
+    else (analytics.months says what is accepted)."""
+    return parse_month(value) if value else last_month()
 
 
 def intake_rows(month: date) -> list[dict]:
@@ -109,7 +107,11 @@ def street_rates(month: date) -> list[dict]:
 @require_GET
 @cache_page(CACHE_SECONDS)
 def stats_page(request):
-    month = _month(request.GET.get("month"))
+    try:
+        month, month_error, status = _month(request.GET.get("month")), None, 200
+    except ValidationError as error:
+        # The last month's figures, with the reason beside the month picker.
+        month, month_error, status = last_month(), error.messages[0], 400
     top_level = {leaf: node.name for leaf, node in category_ancestors(1).items()}
     districts = dict(Region.objects.filter(level=Region.Level.DISTRICT).values_list("pk", "name"))
     by_category = totals_by(month, "category_id", top_level)
@@ -122,8 +124,9 @@ def stats_page(request):
         "by_district": by_district,
         "rates": rates,
         "ranked": [r for r in rates if r["rank"]],
+        "month_error": month_error,
     }
-    return render(request, "analytics/public_stats.html", context)
+    return render(request, "analytics/public_stats.html", context, status=status)
 
 
 DATASETS = {"intake": intake_rows, "street-rates": street_rates}
@@ -134,7 +137,10 @@ DATASETS = {"intake": intake_rows, "street-rates": street_rates}
 def open_data(request, dataset: str, month: str, fmt: str):
     if dataset not in DATASETS:
         raise Http404
-    rows = DATASETS[dataset](_month(month))
+    try:
+        rows = DATASETS[dataset](_month(month))
+    except ValidationError as error:
+        return HttpResponseBadRequest(error.messages[0], content_type="text/plain; charset=utf-8")
     name = f"12345-{dataset}-{month}"
     if fmt == "json":
         response = HttpResponse(

@@ -97,7 +97,10 @@ def _clean_coordinate(value, low, high, errors, field):
     if value in (None, ""):
         return None
     try:
-        number = Decimal(str(value)).quantize(Decimal("0.000001"))
+        number = Decimal(str(value))
+        if not number.is_finite():  # NaN and infinity parse, but are no place on earth
+            raise InvalidOperation
+        number = number.quantize(Decimal("0.000001"))
     except (InvalidOperation, ValueError):
         errors[field] = [_("Enter a number.")]
         return None

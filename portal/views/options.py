@@ -4,6 +4,7 @@ The same lists the server builds for the page without JavaScript (`portal.choice
 """
 
 from django.http import Http404, JsonResponse
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
@@ -14,9 +15,18 @@ def _options(items):
     return JsonResponse({"options": [{"value": item.code, "label": item.name} for item in items]})
 
 
+def _bad_code(code: str) -> JsonResponse | None:
+    """No code holds a NUL, and PostgreSQL refuses one in a query: a bad request, said so."""
+    if "\x00" in code:
+        return JsonResponse({"error": _("The code contains a NUL character.")}, status=400)
+    return None
+
+
 @cache_control(public=True, max_age=300)
 @require_GET
 def region_options(request, code):
+    if bad := _bad_code(code):
+        return bad
     children = region_children_of_code(code)
     if children is None:
         raise Http404
@@ -26,6 +36,8 @@ def region_options(request, code):
 @cache_control(public=True, max_age=300)
 @require_GET
 def category_options(request, code):
+    if bad := _bad_code(code):
+        return bad
     children = category_children_of_code(code)
     if children is None:
         raise Http404

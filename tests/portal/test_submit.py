@@ -131,6 +131,9 @@ def test_anonymous_submission_keeps_no_contact(client, tree, final_post):
         ({"contact_email": "not-an-address"}, "contact_email", "Enter a valid e-mail address."),
         ({"latitude": "95", "longitude": "116"}, "latitude", "Out of range."),
         ({"latitude": "39.9"}, "longitude", "Give both latitude and longitude"),
+        ({"latitude": "NaN", "longitude": "116.4"}, "latitude", "Enter a number."),
+        ({"latitude": "39.9", "longitude": "inf"}, "longitude", "Enter a number."),
+        ({"latitude": "-Infinity", "longitude": "116.4"}, "latitude", "Enter a number."),
         ({"consent": ""}, "consent", "Agree to the privacy notice to submit."),
     ],
     ids=[
@@ -141,6 +144,9 @@ def test_anonymous_submission_keeps_no_contact(client, tree, final_post):
         "email",
         "latitude",
         "half-point",
+        "nan",
+        "inf",
+        "minus-infinity",
         "consent",
     ],
 )
