@@ -11,7 +11,7 @@ from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_page
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from departments.models import Department, Region
 from tickets.models import Category
@@ -104,7 +104,7 @@ def street_rates(month: date) -> list[dict]:
     return result
 
 
-@require_GET
+@require_safe
 @cache_page(CACHE_SECONDS)
 def stats_page(request):
     try:
@@ -132,7 +132,7 @@ def stats_page(request):
 DATASETS = {"intake": intake_rows, "street-rates": street_rates}
 
 
-@require_GET
+@require_safe
 @cache_page(CACHE_SECONDS)
 def open_data(request, dataset: str, month: str, fmt: str):
     if dataset not in DATASETS:

@@ -6,7 +6,7 @@ The same lists the server builds for the page without JavaScript (`portal.choice
 from django.http import Http404, JsonResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from ..choices import category_children_of_code, region_children_of_code
 
@@ -23,7 +23,7 @@ def _bad_code(code: str) -> JsonResponse | None:
 
 
 @cache_control(public=True, max_age=300)
-@require_GET
+@require_safe
 def region_options(request, code):
     if bad := _bad_code(code):
         return bad
@@ -34,7 +34,7 @@ def region_options(request, code):
 
 
 @cache_control(public=True, max_age=300)
-@require_GET
+@require_safe
 def category_options(request, code):
     if bad := _bad_code(code):
         return bad

@@ -9,7 +9,7 @@ Only the final submission counts against the per-IP limit.
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from tickets.models import Channel, Ticket
 from tickets.privacy import mask_phone
@@ -27,9 +27,9 @@ SUBMISSION_KEY = "portal_submission"
 
 @public_page
 @ratelimit.limited
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def submit(request):
-    if request.method == "GET":
+    if request.method != "POST":  # GET, and HEAD for monitors
         return _page(request, 1, WhereForm(), DetailsForm())
     post = request.POST
     where = WhereForm(data=post)
@@ -84,7 +84,7 @@ def _page(request, step, where, details, *, show_errors=True):
 
 
 @public_page
-@require_GET
+@require_safe
 def submitted(request):
     """The number and access code of the ticket this browser just submitted."""
     data = request.session.get(SUBMISSION_KEY)
