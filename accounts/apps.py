@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class AccountsConfig(AppConfig):
+    """Staff sign-in: failed logins counted and locked out (django-axes), supervisors unlock."""
+
+    name = "accounts"
+    verbose_name = _("Staff sign-in")
