@@ -7,3 +7,6 @@ class AccountsConfig(AppConfig):
 
     name = "accounts"
     verbose_name = _("Staff sign-in")
+
+    def ready(self):
+        from . import signals  # noqa: F401  (the staff session's lifetime)

@@ -310,7 +310,7 @@ if not DEBUG:
     SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", False)
     CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 
-# --- Staff sign-in, sessions and API caching (issue 12 §3, helper "hardening") -------------------
+# --- Staff sign-in, sessions, API caching, contact numbers (issue 12 §3, helper "hardening") -----
 # Failed sign-ins are counted by django-axes in the database (not the cache: sign-in keeps working
 # when Redis is down), per account and per client address, each against its own limit
 # (accounts.guard). Failures older than the cool-off are forgotten; a supervisor unlocks earlier
@@ -339,12 +339,16 @@ AXES_RESET_ON_SUCCESS = True  # the account's own failures only (accounts.guard)
 AXES_CLIENT_IP_CALLABLE = "accounts.guard.client_address"  # RATELIMIT_IP_META_KEY behind a proxy
 AXES_LOCKOUT_CALLABLE = "accounts.guard.lockout_response"  # HTTP 429, in the staff site's look
 AXES_ENABLE_ADMIN = False  # accounts.admin shows the attempts, with the unlock actions
-AXES_VERBOSE = False  # a warning per lockout is logged; not every attempt
-# Staff sessions last a working day from sign-in (Django renews the expiry whenever the session
-# changes), or, as an option, end when the browser closes. The residents' tracking look-ups share
-# the setting. https://docs.djangoproject.com/en/6.1/topics/http/sessions/#browser-length-sessions-vs-persistent-sessions
-SESSION_COOKIE_AGE = int(float(os.environ.get("STAFF_SESSION_HOURS", "9")) * 3600)
-SESSION_EXPIRE_AT_BROWSER_CLOSE = env_bool("STAFF_SESSION_EXPIRE_AT_BROWSER_CLOSE", False)
+AXES_VERBOSE = False
+LOGGING["loggers"]["axes"] = {"level": "WARNING"}  # each lockout; not every attempt
+# A staff session lasts a working day from sign-in (renewed whenever the session changes), or, as
+# an option, ends when the browser closes; set at sign-in (accounts.signals), so the residents'
+# tracking sessions keep Django's SESSION_COOKIE_AGE.
+# https://docs.djangoproject.com/en/6.1/topics/http/sessions/#browser-length-sessions-vs-persistent-sessions
+PORTAL_STAFF_SESSION_SECONDS = int(float(os.environ.get("STAFF_SESSION_HOURS", "9")) * 3600)
+PORTAL_STAFF_SESSION_AT_BROWSER_CLOSE = env_bool("STAFF_SESSION_EXPIRE_AT_BROWSER_CLOSE", False)
+# Contact numbers (tickets.phones): a local landline number of 7 or 8 digits is in this area.
+PORTAL_PHONE_DEFAULT_AREA_CODE = os.environ.get("PORTAL_PHONE_DEFAULT_AREA_CODE", "010")
 # --- end of staff sign-in settings ---------------------------------------------------------------
 
 # --- Reminders and notifications (issue 6; DESIGN.md §5) ---------------------------------------

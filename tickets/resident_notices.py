@@ -4,7 +4,8 @@ Residents hear about: the submission itself (web, app, API, Open311: number, acc
 happens next), acceptance (number and access code; a phone ticket is accepted at intake),
 dispatch, an approved extension, the reply (with the link to rate it), the result of the
 callback a callback operator recorded (with the way to ask for reopening) and a reopening. Each goes
-by SMS to the contact mobile and by e-mail when an address was given.
+by SMS when the contact number is a mobile (a landline caller gets none) and by e-mail when an
+address was given.
 
 Invariants: nothing for an anonymous ticket; the services call `write` inside their transaction,
 right after the event, so a notice exists exactly when its event does (a transactional outbox:
@@ -19,6 +20,7 @@ from django.utils import translation
 
 from . import outbox
 from .models import Notification, Ticket, TicketEvent
+from .phones import is_mobile
 from .workflow import Action
 
 Kind = Notification.Kind
@@ -49,7 +51,8 @@ def write(ticket: Ticket, action: Action, event: TicketEvent) -> list[int]:
     channels = [
         channel
         for channel, address in (
-            (Channel.SMS, ticket.contact_phone),
+            # a landline gets no text message: an e-mail, if given, or the tracking page
+            (Channel.SMS, ticket.contact_phone if is_mobile(ticket.contact_phone) else ""),
             (Channel.EMAIL, ticket.contact_email),
         )
         if address

@@ -63,7 +63,8 @@ REPEAT_WINDOW = timedelta(days=30)
 
 
 def caller_history(phone: str, *, limit: int = 10):
-    """A caller's latest tickets, newest first (phone intake shows them)."""
+    """A caller's latest tickets, newest first (phone intake shows them). `phone` is in the
+    normal form of `tickets.phones` (mobile or landline), as typed numbers are turned into."""
     return (
         Ticket.objects.filter(citizen__phone=phone)
         .select_related("category__parent__parent", "lead_unit")

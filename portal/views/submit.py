@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_safe
 
 from tickets.models import Channel, Ticket
+from tickets.phones import is_mobile
 from tickets.privacy import mask_phone
 from tickets.selectors import open_tickets_like
 from tickets.services import ticket_submit
@@ -103,5 +104,6 @@ def submitted(request):
             "access_code": data["code"],
             "urgency": ticket.urgency,
             "masked_phone": mask_phone(ticket.contact_phone),
+            "texted": is_mobile(ticket.contact_phone),  # no SMS to a landline
         },
     )

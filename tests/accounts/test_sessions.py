@@ -24,7 +24,7 @@ def sign_in(client, username="operator"):
 
 
 def test_a_staff_session_lasts_a_working_day_then_asks_to_sign_in_again(client, staff, settings):
-    settings.SESSION_COOKIE_AGE = 9 * 3600
+    settings.PORTAL_STAFF_SESSION_SECONDS = 9 * 3600
     cookie = sign_in(client)
     assert cookie["max-age"] == 9 * 3600
     start = timezone.now()
@@ -36,7 +36,7 @@ def test_a_staff_session_lasts_a_working_day_then_asks_to_sign_in_again(client, 
 
 
 def test_a_session_can_end_when_the_browser_closes(client, staff, settings):
-    settings.SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+    settings.PORTAL_STAFF_SESSION_AT_BROWSER_CLOSE = True
     cookie = sign_in(client)
     assert cookie["max-age"] == "" and cookie["expires"] == ""  # a browser-session cookie
     assert client.get("/admin/").status_code == 200
@@ -47,7 +47,8 @@ def settings_from_environment(**env) -> dict:
     code = (
         "import json, django; from django.conf import settings; django.setup(); "
         "c = settings.AXES_COOLOFF_TIME; print(json.dumps({"
-        "'age': settings.SESSION_COOKIE_AGE, 'close': settings.SESSION_EXPIRE_AT_BROWSER_CLOSE, "
+        "'age': settings.PORTAL_STAFF_SESSION_SECONDS, "
+        "'close': settings.PORTAL_STAFF_SESSION_AT_BROWSER_CLOSE, "
         "'limits': settings.PORTAL_LOGIN_LIMITS, 'axes_limit': settings.AXES_FAILURE_LIMIT, "
         "'cooloff': c.total_seconds() if c else None, 'handler': settings.AXES_HANDLER}))"
     )
@@ -81,3 +82,13 @@ def test_every_value_is_read_from_the_environment():
     assert found["age"] == 45000 and found["close"] is True
     assert found["limits"] == {"account": 3, "address": 50} and found["axes_limit"] == 3
     assert found["cooloff"] is None  # locked until a supervisor unlocks
+
+
+def test_residents_tracking_sessions_keep_djangos_lifetime(client, lifecycle, settings):
+    """The staff lifetime is set at sign-in only: a resident's remembered look-up is not cut
+    to a working day."""
+    ticket = lifecycle("dispatched")
+    response = client.post("/track/", {"number": ticket.number, "secret": ticket.access_code})
+    assert response.status_code == 302
+    cookie = response.cookies[django_settings.SESSION_COOKIE_NAME]
+    assert cookie["max-age"] == settings.SESSION_COOKIE_AGE != settings.PORTAL_STAFF_SESSION_SECONDS

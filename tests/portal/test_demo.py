@@ -129,3 +129,14 @@ def test_a_big_load_rebuilds_the_description_index_afterwards(demo_city, monkeyp
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1 FROM pg_indexes WHERE indexname = %s", [DESCRIPTION_INDEX])
         assert cursor.fetchone() == (1,)
+
+
+def test_demo_callers_use_mobiles_and_landlines_in_the_normal_form(demo_city):
+    from tickets.phones import is_mobile, normalize_phone
+
+    generate(400, days=10, seed=5, chunk=400)
+    phones = set(Ticket.objects.exclude(contact_phone="").values_list("contact_phone", flat=True))
+    assert all(normalize_phone(phone) == phone for phone in phones)
+    landlines = {phone for phone in phones if not is_mobile(phone)}
+    assert landlines and all(phone.startswith("010-") for phone in landlines)
+    assert len(landlines) < len(phones) / 3

@@ -124,8 +124,12 @@ def test_anonymous_submission_keeps_no_contact(client, tree, final_post):
 @pytest.mark.parametrize(
     ("overrides", "field", "message"),
     [
-        ({"contact_phone": "12345"}, "contact_phone", "Enter a mainland mobile number"),
-        ({"contact_phone": ""}, "contact_phone", "Enter a mainland mobile number"),
+        (
+            {"contact_phone": "12345"},
+            "contact_phone",
+            "Enter a mobile number (11 digits) or a landline",
+        ),
+        ({"contact_phone": ""}, "contact_phone", "Enter a mobile number (11 digits) or a landline"),
         ({"description": "   "}, "description", "Describe the problem."),
         ({"description": "长" * 4001}, "description", "within 4000 characters (it has 4001)"),
         ({"contact_email": "not-an-address"}, "contact_email", "Enter a valid e-mail address."),
