@@ -36,15 +36,13 @@ class FailedLoginAdmin(admin.ModelAdmin):
     """Read-only rows; unlocking deletes them (the `delete` permission, which supervisors
     have). Bulk deletion is replaced by the two unlock actions, which say what they free."""
 
+    # Labels of our own: django-axes ships no Chinese translation.
     list_display = [
-        "username", "ip_address", "failures_since_start", "account_failures",
-        "address_failures", "attempt_time", "locked",
+        "account", "address", "failures", "account_failures", "address_failures",
+        "last_failure", "locked",
     ]  # fmt: skip
     search_fields = ["=username", "=ip_address"]
-    readonly_fields = [
-        "username", "ip_address", "user_agent", "path_info", "failures_since_start",
-        "attempt_time",
-    ]  # fmt: skip
+    readonly_fields = ["account", "address", "browser", "failures", "last_failure"]
     fields = readonly_fields
     actions = ["unlock_accounts", "unlock_addresses"]
 
@@ -67,6 +65,26 @@ class FailedLoginAdmin(admin.ModelAdmin):
             .filter(pk__in=live)
             .annotate(account_total=_total_by("username"), address_total=_total_by("ip_address"))
         )
+
+    @admin.display(description=_("account"), ordering="username")
+    def account(self, obj):
+        return obj.username
+
+    @admin.display(description=_("network address"), ordering="ip_address")
+    def address(self, obj):
+        return obj.ip_address
+
+    @admin.display(description=_("browser"))
+    def browser(self, obj):
+        return obj.user_agent
+
+    @admin.display(description=_("failures in this row"), ordering="failures_since_start")
+    def failures(self, obj):
+        return obj.failures_since_start
+
+    @admin.display(description=_("last failure"), ordering="attempt_time")
+    def last_failure(self, obj):
+        return obj.attempt_time
 
     @admin.display(description=_("failures of the account"), ordering="account_total")
     def account_failures(self, obj):
