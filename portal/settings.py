@@ -325,9 +325,9 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
 ]
 PORTAL_LOGIN_LIMITS = {
-    "account": int(os.environ.get("STAFF_LOGIN_FAILURES_PER_ACCOUNT", "5")),
+    "account": max(1, int(os.environ.get("STAFF_LOGIN_FAILURES_PER_ACCOUNT", "5"))),
     # higher: a hotline centre signs in its whole shift from one office address
-    "address": int(os.environ.get("STAFF_LOGIN_FAILURES_PER_ADDRESS", "30")),
+    "address": max(1, int(os.environ.get("STAFF_LOGIN_FAILURES_PER_ADDRESS", "30"))),
 }
 AXES_HANDLER = "accounts.guard.LoginGuardHandler"
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # in this order (accounts.guard)
@@ -349,7 +349,7 @@ PORTAL_STAFF_SESSION_SECONDS = int(float(os.environ.get("STAFF_SESSION_HOURS", "
 PORTAL_STAFF_SESSION_AT_BROWSER_CLOSE = env_bool("STAFF_SESSION_EXPIRE_AT_BROWSER_CLOSE", False)
 # Contact numbers (tickets.phones): a local landline number of 7 or 8 digits is in this area.
 PORTAL_PHONE_DEFAULT_AREA_CODE = os.environ.get("PORTAL_PHONE_DEFAULT_AREA_CODE", "010")
-# --- end of staff sign-in settings ---------------------------------------------------------------
+# --- end of the hardening settings (issue 12 §3) --------------------------------------------------
 
 # --- Reminders and notifications (issue 6; DESIGN.md §5) ---------------------------------------
 # Beat starts the sweeps every PORTAL_SWEEP_SECONDS, looking at what came due or changed within
