@@ -3,6 +3,7 @@ from the summary tables. For the hotline centre and analysts (like the pages).""
 
 from datetime import timedelta
 
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import path
 from django.utils import timezone
@@ -15,6 +16,7 @@ from rest_framework.views import APIView
 from departments.models import Department
 
 from . import evaluation, findings
+from .months import validate_month
 from .refresh import last_month, this_month
 from .staff import RANKED_KINDS, may_analyse
 
@@ -28,7 +30,10 @@ class MayAnalyse(BasePermission):
 
 class MonthInput(serializers.Serializer):
     month = serializers.DateField(
-        input_formats=["%Y-%m"], required=False, help_text="YYYY-MM; default: last month"
+        input_formats=["%Y-%m"],
+        required=False,
+        validators=[validate_month],
+        help_text="YYYY-MM (2000-01 to 2099-12); default: last month",
     )
 
 
@@ -137,6 +142,8 @@ class UnitTrendView(AnalyticsView):
         tags=["analytics"],
     )
     def get(self, request, code):
+        if "\x00" in code:  # no unit's code has one, and PostgreSQL refuses it in a query
+            raise Http404
         unit = get_object_or_404(Department, code=code)
         data = _valid(MonthInput, request)
         month = (data.get("month") or last_month()).replace(day=1)

@@ -11,12 +11,13 @@ import json
 from datetime import date
 from functools import wraps
 
+from django.core.exceptions import ValidationError
 from django.db.models import Sum
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_page
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from departments.models import Department, Region
 from tickets.models import Category, Ticket
@@ -24,6 +25,7 @@ from tickets.models import Category, Ticket
 from . import evaluation
 from .findings import category_ancestors
 from .models import PlaceCategoryDay
+from .months import parse_month
 from .refresh import last_month, month_bounds, published_at, this_month
 
 CACHE_SECONDS = 600
@@ -42,13 +44,9 @@ def cached_until_refresh(view):
 
 
 def _month(value: str | None) -> date:
-    """A YYYY-MM from the query, else the last complete month."""
-    if value:
-        try:
-            return date.fromisoformat(f"{value}-01")
-        except ValueError:
-            raise Http404 from None
-    return last_month()
+    """A YYYY-MM from the query, else the last complete month; ValidationError for anything
+    else (analytics.months says what is accepted)."""
+    return parse_month(value) if value else last_month()
 
 
 def intake_rows(month: date) -> list[dict]:
@@ -126,10 +124,14 @@ def street_rates(month: date, *, display: bool = False) -> list[dict]:
     return result
 
 
-@require_GET
+@require_safe
 @cached_until_refresh
 def stats_page(request):
-    month = _month(request.GET.get("month"))
+    try:
+        month, month_error, status = _month(request.GET.get("month")), None, 200
+    except ValidationError as error:
+        # The last month's figures, with the reason beside the month picker.
+        month, month_error, status = last_month(), error.messages[0], 400
     top_level = {leaf: node.display_name for leaf, node in category_ancestors(1).items()}
     districts = {r.pk: r.display_name for r in Region.objects.filter(level=Region.Level.DISTRICT)}
     by_category = totals_by(month, "category_id", top_level)
@@ -147,19 +149,23 @@ def stats_page(request):
         "by_district": by_district,
         "rates": rates,
         "ranked": [r for r in rates if r["rank"]],
+        "month_error": month_error,
     }
-    return render(request, "analytics/public_stats.html", context)
+    return render(request, "analytics/public_stats.html", context, status=status)
 
 
 DATASETS = {"intake": intake_rows, "street-rates": street_rates}
 
 
-@require_GET
+@require_safe
 @cached_until_refresh
 def open_data(request, dataset: str, month: str, fmt: str):
     if dataset not in DATASETS:
         raise Http404
-    rows = DATASETS[dataset](_month(month))
+    try:
+        rows = DATASETS[dataset](_month(month))
+    except ValidationError as error:
+        return HttpResponseBadRequest(error.messages[0], content_type="text/plain; charset=utf-8")
     name = f"12345-{dataset}-{month}"
     if fmt == "json":
         response = HttpResponse(

@@ -9,7 +9,7 @@ from urllib.parse import urlencode
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -21,6 +21,7 @@ from tickets import permissions
 from tickets.models import Channel, Kind
 
 from . import evaluation, findings
+from .months import MonthField
 from .refresh import last_month, month_of, next_month, this_month
 
 RANKED_KINDS = [(k.value, k.label) for k in Department.Kind if k != Department.Kind.HOTLINE_CENTRE]
@@ -39,11 +40,6 @@ def percent(value) -> str:
 
 def signed(value) -> str:
     return "" if value is None else f"{value * 100:+.1f}"
-
-
-class MonthField(forms.DateField):
-    input_formats = ["%Y-%m"]
-    widget = forms.DateInput(attrs={"type": "month"}, format="%Y-%m")
 
 
 class RatesFilter(forms.Form):
@@ -105,6 +101,11 @@ SHOWN_ROWS = 500  # on the page; the CSV has every row
 def _page(request, *, title, help_text="", form=None, headers, rows, chart=None, csv_name):
     """Render the common table page (its first SHOWN_ROWS rows), or its CSV (all of them)."""
     if request.GET.get("format") == "csv":
+        if form is not None and form.errors:
+            return HttpResponseBadRequest(
+                "\n".join(f"{name}: {' '.join(errors)}" for name, errors in form.errors.items()),
+                content_type="text/plain; charset=utf-8",
+            )
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{csv_name}.csv"'
         response.write("\ufeff")
@@ -127,15 +128,20 @@ def _page(request, *, title, help_text="", form=None, headers, rows, chart=None,
         "csv_url": f"?{query.urlencode()}",
         "pages": [(reverse(name), query, label) for name, query, label in PAGES],
     }
-    return TemplateResponse(request, "admin/analytics/table.html", context)
+    # A filter the page could not use (e.g. a month outside the statistics' years) is shown
+    # beside its field; the page shows the defaults instead, answered as a bad request.
+    status = 400 if form is not None and form.errors else 200
+    return TemplateResponse(request, "admin/analytics/table.html", context, status=status)
 
 
 def _bound(form_class, request, **defaults):
     """A filter form always bound: the query's values over the page's defaults, so the controls
-    show what the page shows."""
+    show what the page shows. The values that did not validate are left out of the returned
+    data (the page falls back to its defaults for them) and shown as errors on the form."""
     data = {**{k: v for k, v in defaults.items() if v is not None}, **request.GET.dict()}
     form = form_class(data)
-    return form, (form.cleaned_data if form.is_valid() else {})
+    form.is_valid()
+    return form, form.cleaned_data
 
 
 def _guard(request):

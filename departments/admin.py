@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from .models import CalendarDay, Department, DispatchRule, Membership, Region
+from .selectors import membership_list_for
 
 
 @admin.register(Region)
@@ -16,6 +17,11 @@ class MembershipInline(admin.TabularInline):
     model = Membership
     extra = 0
     autocomplete_fields = ["user"]
+
+    def get_queryset(self, request):
+        # The same scope as Units › Memberships: a unit head opening the hotline's page sees
+        # none of its staff.
+        return super().get_queryset(request) & membership_list_for(request.user)
 
 
 @admin.register(Department)
@@ -35,6 +41,10 @@ class MembershipAdmin(admin.ModelAdmin):
     search_fields = ["user__username", "user__first_name", "department__name"]
     list_select_related = ["user", "department"]
     autocomplete_fields = ["user", "department"]
+
+    def get_queryset(self, request):
+        # The list, the change page and every action start from the one selector.
+        return super().get_queryset(request) & membership_list_for(request.user)
 
 
 @admin.register(DispatchRule)

@@ -30,7 +30,13 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.OPERATOR: _HOTLINE,
     Role.DISPATCHER: [*_HOTLINE, "departments.view_calendarday"],
     Role.CALLBACK_OPERATOR: _HOTLINE,
-    Role.SUPERVISOR: [*_HOTLINE, "departments.view_membership"],
+    Role.SUPERVISOR: [
+        *_HOTLINE,
+        "departments.view_membership",
+        # failed staff sign-ins: see who is locked out, unlock (accounts.admin)
+        "accounts.view_failedlogin",
+        "accounts.delete_failedlogin",
+    ],
     Role.ANALYST: _TICKET_READ,
     Role.HANDLER: _TICKET_READ,
     Role.UNIT_HEAD: [*_TICKET_READ, "departments.view_membership"],

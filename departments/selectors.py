@@ -1,6 +1,8 @@
-"""Reads over the unit tree."""
+"""Reads over the unit tree, and the memberships each user may see."""
 
-from .models import Department
+from django.db.models import QuerySet
+
+from .models import Department, Membership
 
 
 def unit_and_descendant_ids(unit_ids) -> frozenset[int]:
@@ -14,3 +16,26 @@ def unit_and_descendant_ids(unit_ids) -> frozenset[int]:
         )
         found |= frontier
     return frozenset(found)
+
+
+def membership_list_for(user) -> QuerySet[Membership]:
+    """Memberships `user` may see (Units › Memberships and a unit's page): all of them for
+    superusers and the hotline centre (whose supervisors manage staff); for a unit head, those
+    of the units they head and of every unit under them (a district government's head sees its
+    street offices' staff), never the hotline's or another unit's; none for anyone else."""
+    memberships = Membership.objects.all()
+    if user is None or not user.is_authenticated or not user.is_active:
+        return memberships.none()
+    if user.is_superuser:
+        return memberships
+    roles = set(
+        Membership.objects.filter(user=user, department__is_active=True).values_list(
+            "department_id", "role"
+        )
+    )
+    if any(role in Membership.HOTLINE_ROLES for _unit, role in roles):
+        return memberships
+    headed = [unit for unit, role in roles if role == Membership.Role.UNIT_HEAD]
+    if not headed:
+        return memberships.none()
+    return memberships.filter(department_id__in=unit_and_descendant_ids(headed))

@@ -1,4 +1,5 @@
-"""Residents (诉求人) known to the hotline, keyed by their mainland mobile number."""
+"""Residents (诉求人) known to the hotline, keyed by their contact number (a mainland mobile or
+landline in the normal form of `tickets.phones`)."""
 
 from django.conf import settings
 from django.db import models
@@ -6,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 class Citizen(models.Model):
-    phone = models.CharField(_("mobile number"), max_length=11, unique=True)
+    phone = models.CharField(_("contact number"), max_length=16, unique=True)
     name = models.CharField(_("full name"), max_length=50, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
     created_at = models.DateTimeField(_("first seen"), auto_now_add=True)
@@ -35,7 +36,7 @@ class ContactReveal(models.Model):
         "tickets.Ticket", verbose_name=_("ticket"), on_delete=models.PROTECT, related_name="+"
     )
     revealed_at = models.DateTimeField(_("revealed at"), auto_now_add=True, db_index=True)
-    phone = models.BooleanField(_("mobile number shown"), default=False)
+    phone = models.BooleanField(_("contact number shown"), default=False)
     name = models.BooleanField(_("name shown"), default=False)
 
     class Meta:

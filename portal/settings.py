@@ -7,6 +7,7 @@ DJANGO_ALLOWED_HOSTS, DATABASE_URL (PostgreSQL) and CELERY_BROKER_URL (Redis or 
 
 import json
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -338,6 +339,47 @@ OPEN311_KEY_SERVICE = os.environ.get(
 if not DEBUG:
     SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", False)
     CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+
+# --- Staff sign-in, sessions, API caching, contact numbers (issue 12 §3, helper "hardening") -----
+# Failed sign-ins are counted by django-axes in the database (not the cache: sign-in keeps working
+# when Redis is down), per account and per client address, each against its own limit
+# (accounts.guard). Failures older than the cool-off are forgotten; a supervisor unlocks earlier
+# (admin: Staff sign-in › Failed staff sign-ins). https://django-axes.readthedocs.io/
+INSTALLED_APPS += ["axes", "accounts"]
+MIDDLEWARE += [
+    "portal.middleware.ApiNoStoreMiddleware",  # Cache-Control: no-store on every /api/v1/ answer
+    "axes.middleware.AxesMiddleware",  # last, as axes asks: turns a lockout into its page
+]
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # refuses locked-out accounts and addresses first
+    "django.contrib.auth.backends.ModelBackend",
+]
+PORTAL_LOGIN_LIMITS = {
+    "account": max(1, int(os.environ.get("STAFF_LOGIN_FAILURES_PER_ACCOUNT", "5"))),
+    # higher: a hotline centre signs in its whole shift from one office address
+    "address": max(1, int(os.environ.get("STAFF_LOGIN_FAILURES_PER_ADDRESS", "30"))),
+}
+AXES_HANDLER = "accounts.guard.LoginGuardHandler"
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # in this order (accounts.guard)
+AXES_FAILURE_LIMIT = PORTAL_LOGIN_LIMITS["account"]
+_LOCKOUT_MINUTES = float(os.environ.get("STAFF_LOGIN_LOCKOUT_MINUTES", "30"))
+# 0: a lock lasts until a supervisor lifts it (anyone can then lock any account: not advised).
+AXES_COOLOFF_TIME = timedelta(minutes=_LOCKOUT_MINUTES) if _LOCKOUT_MINUTES else None
+AXES_RESET_ON_SUCCESS = True  # the account's own failures only (accounts.guard)
+AXES_CLIENT_IP_CALLABLE = "accounts.guard.client_address"  # RATELIMIT_IP_META_KEY behind a proxy
+AXES_LOCKOUT_CALLABLE = "accounts.guard.lockout_response"  # HTTP 429, in the staff site's look
+AXES_ENABLE_ADMIN = False  # accounts.admin shows the attempts, with the unlock actions
+AXES_VERBOSE = False
+LOGGING["loggers"]["axes"] = {"level": "WARNING"}  # each lockout; not every attempt
+# A staff session lasts a working day from sign-in (renewed whenever the session changes), or, as
+# an option, ends when the browser closes; set at sign-in (accounts.signals), so the residents'
+# tracking sessions keep Django's SESSION_COOKIE_AGE.
+# https://docs.djangoproject.com/en/6.1/topics/http/sessions/#browser-length-sessions-vs-persistent-sessions
+PORTAL_STAFF_SESSION_SECONDS = int(float(os.environ.get("STAFF_SESSION_HOURS", "9")) * 3600)
+PORTAL_STAFF_SESSION_AT_BROWSER_CLOSE = env_bool("STAFF_SESSION_EXPIRE_AT_BROWSER_CLOSE", False)
+# Contact numbers (tickets.phones): a local landline number of 7 or 8 digits is in this area.
+PORTAL_PHONE_DEFAULT_AREA_CODE = os.environ.get("PORTAL_PHONE_DEFAULT_AREA_CODE", "010")
+# --- end of the hardening settings (issue 12 §3) --------------------------------------------------
 
 # --- Reminders and notifications (issue 6; DESIGN.md §5) ---------------------------------------
 # Beat starts the sweeps every PORTAL_SWEEP_SECONDS, looking at what came due or changed within

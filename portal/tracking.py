@@ -11,11 +11,9 @@ Invariants:
 import re
 import secrets
 
-from django.core.exceptions import ValidationError
-
 from tickets.models import Ticket
 from tickets.numbering import ACCESS_CODE_LENGTH, access_code_matches
-from tickets.validation import normalize_mobile
+from tickets.phones import phone_or_none
 
 SESSION_KEY = "portal_tracked"
 MAX_REMEMBERED = 20
@@ -30,7 +28,7 @@ def clean_number(value: str) -> str:
 
 
 def find_ticket(number: str, secret: str) -> Ticket | None:
-    """The ticket with this number whose access code or contact mobile is `secret`, else None."""
+    """The ticket with this number whose access code or contact number is `secret`, else None."""
     number = clean_number(number)
     ticket = None
     if _NUMBER.fullmatch(number):
@@ -38,10 +36,7 @@ def find_ticket(number: str, secret: str) -> Ticket | None:
             Ticket.objects.filter(number=number).only("number", "access_code", "contact_phone")
         ).first()
     code_ok = access_code_matches(ticket.access_code if ticket else _NO_CODE, secret)
-    try:
-        phone = normalize_mobile(secret)
-    except ValidationError:
-        phone = ""
+    phone = phone_or_none(secret) or ""
     expected_phone = (ticket.contact_phone if ticket else "") or _NO_PHONE
     phone_ok = secrets.compare_digest(expected_phone.encode(), (phone or "-").encode())
     return ticket if ticket is not None and (code_ok or phone_ok) else None

@@ -75,3 +75,22 @@ def check_categories_have_urgency(app_configs=None, **kwargs):
         )
         for code in missing
     ]
+
+
+@checks.register()
+def check_default_area_code(app_configs=None, **kwargs):
+    """tickets.E005: local landline numbers get a real area code (tickets.phones)."""
+    import re
+
+    from django.conf import settings
+
+    code = settings.PORTAL_PHONE_DEFAULT_AREA_CODE
+    if re.fullmatch(r"0[1-9]\d{1,2}", code):
+        return []
+    return [
+        checks.Error(
+            f"PORTAL_PHONE_DEFAULT_AREA_CODE {code!r} is not an area code",
+            id="tickets.E005",
+            hint="Give the hotline's area code with its leading 0, e.g. 010 or 0755.",
+        )
+    ]

@@ -4,7 +4,8 @@ Residents hear about: the submission itself (web, app, API, Open311: number, acc
 happens next), acceptance (number and access code; a phone ticket is accepted at intake),
 dispatch, an approved extension, the reply (with the link to rate it), the result of the
 callback a callback operator recorded (with the way to ask for reopening) and a reopening. Each goes
-by SMS to the contact mobile and by e-mail when an address was given.
+by SMS when the contact number is a mobile (a landline caller gets none) and by e-mail when an
+address was given.
 
 A dispatch after a return says plainly that the demand now goes to another unit, naming it. A
 notice whose text would repeat, word for word, the last one the resident got on the same
@@ -25,6 +26,7 @@ from django.utils import translation
 
 from . import notice_texts, outbox
 from .models import Assignment, Notification, Ticket, TicketEvent
+from .phones import is_mobile
 from .workflow import Action
 
 Kind = Notification.Kind
@@ -55,7 +57,8 @@ def write(ticket: Ticket, action: Action, event: TicketEvent) -> list[int]:
     channels = [
         channel
         for channel, address in (
-            (Channel.SMS, ticket.contact_phone),
+            # a landline gets no text message: an e-mail, if given, or the tracking page
+            (Channel.SMS, ticket.contact_phone if is_mobile(ticket.contact_phone) else ""),
             (Channel.EMAIL, ticket.contact_email),
         )
         if address

@@ -36,6 +36,24 @@ def ticket_list_for(user) -> QuerySet[Ticket]:
     )
 
 
+# The ticket column that holds each level of its place (tickets store their lineage).
+_REGION_COLUMN = {
+    Region.Level.DISTRICT: "district",
+    Region.Level.STREET: "street",
+    Region.Level.COMMUNITY: "community",
+}
+
+
+def in_region(tickets: QuerySet[Ticket], region: Region) -> QuerySet[Ticket]:
+    """The tickets located in `region` or anywhere under it, at any level of the tree: one
+    indexed column for a district, street or community; the city is every district under it.
+    The admin's place filter, its export and the API's `region` filter all use this."""
+    column = _REGION_COLUMN.get(region.level)
+    if column is None:
+        return tickets.filter(district__parent=region)
+    return tickets.filter(**{column: region})
+
+
 def trajectory(ticket: Ticket, *, public_only: bool = False):
     events = ticket.events.select_related("unit").order_by("created_at", "pk")
     return events.filter(public=True) if public_only else events
@@ -45,7 +63,8 @@ REPEAT_WINDOW = timedelta(days=30)
 
 
 def caller_history(phone: str, *, limit: int = 10):
-    """A caller's latest tickets, newest first (phone intake shows them)."""
+    """A caller's latest tickets, newest first (phone intake shows them). `phone` is in the
+    normal form of `tickets.phones` (mobile or landline), as typed numbers are turned into."""
     return (
         Ticket.objects.filter(citizen__phone=phone)
         .select_related("category__parent__parent", "lead_unit")

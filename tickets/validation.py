@@ -1,6 +1,5 @@
 """Checking a demand before it is stored. Every error names its field (ValidationError dict)."""
 
-import re
 from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
@@ -12,26 +11,7 @@ from departments.models import Region
 
 from . import lookups
 from .models import Category, Channel, Kind
-
-_PHONE_NOISE = re.compile(r"[\s\-()]")
-_MAINLAND_MOBILE = re.compile(r"1[3-9]\d{9}")
-
-
-def normalize_mobile(value: str) -> str:
-    """A mainland mobile number as 11 digits, or ValidationError.
-
-    Accepts spaces, hyphens and the +86 / 0086 / 86 country prefixes people type.
-    """
-    raw = _PHONE_NOISE.sub("", value or "")
-    for prefix in ("+86", "0086", "86"):
-        if raw.startswith(prefix) and len(raw) == len(prefix) + 11:
-            raw = raw[len(prefix) :]
-            break
-    if not _MAINLAND_MOBILE.fullmatch(raw):
-        raise ValidationError(
-            _("Enter a mainland mobile number: 11 digits starting with 13–19."), code="phone"
-        )
-    return raw
+from .phones import normalize_phone
 
 
 def _lookup(model, by_code, by_pk, value, errors, field, message):
@@ -97,7 +77,10 @@ def _clean_coordinate(value, low, high, errors, field):
     if value in (None, ""):
         return None
     try:
-        number = Decimal(str(value)).quantize(Decimal("0.000001"))
+        number = Decimal(str(value))
+        if not number.is_finite():  # NaN and infinity parse, but are no place on earth
+            raise InvalidOperation
+        number = number.quantize(Decimal("0.000001"))
     except (InvalidOperation, ValueError):
         errors[field] = [_("Enter a number.")]
         return None
@@ -138,7 +121,7 @@ def clean_intake(data: dict) -> dict:
         cleaned.update(contact_name="", contact_email="", confidential=False)
     else:
         try:
-            cleaned["contact_phone"] = normalize_mobile(data.get("contact_phone"))
+            cleaned["contact_phone"] = normalize_phone(data.get("contact_phone"))
         except ValidationError as error:
             errors["contact_phone"] = error.messages
         if not (data.get("contact_phone") or "").strip():  # not a wrong number: a missing one

@@ -166,6 +166,7 @@ CALLBACK_COLUMNS = [
 SUBMITTED_AT = TICKET_COLUMNS.index("submitted_at")
 BIG_LOAD = 100_000  # tickets: from here on, slow indexes are rebuilt after the load
 CITIZEN_COLUMNS = ["id", "phone", "name", "email", "created_at"]
+LANDLINE_EVERY = 8  # one demo caller in eight calls from a landline
 
 
 CREATION = {Action.SUBMIT, Action.PHONE_INTAKE}
@@ -351,14 +352,19 @@ def build_context(*, days: int, seed: int | None) -> Context:
 
 
 def _citizens(ctx: Context, writer: Writer, count: int, rng: random.Random) -> None:
-    """A pool of residents; many call more than once, as real callers do."""
+    """A pool of residents; many call more than once, as real callers do. About one in eight
+    calls from a Beijing landline (stored as 010-65123456, tickets.phones), which gets no SMS."""
     existing = set(Citizen.objects.values_list("phone", flat=True))
     rows, pool = [], []
     prefixes = ("138", "139", "135", "136", "150", "151", "158", "186", "187", "188", "199")
     ids = writer.reserve_ids(Citizen, count)
     for pk in ids:
         while True:
-            phone = rng.choice(prefixes) + f"{rng.randrange(10**8):08d}"
+            prefix, digits = rng.choice(prefixes), rng.randrange(10**8)
+            if pk % LANDLINE_EVERY == 0:  # chosen without a draw: the random stream stays put
+                phone = f"010-{5 + digits % 2}{digits % 10**7:07d}"
+            else:
+                phone = f"{prefix}{digits:08d}"
             if phone not in existing:
                 existing.add(phone)
                 break

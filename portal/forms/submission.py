@@ -262,9 +262,13 @@ class DetailsForm(forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
     contact_phone = forms.CharField(
-        label=_("Mobile number"),
+        label=_("Phone number"),
         required=False,
-        help_text=_("11 digits. The unit contacts you on it and you can track the ticket with it."),
+        help_text=_(
+            "A mobile (11 digits) or a landline with its area code, e.g. 010-65123456. The unit "
+            "contacts you on it and you can track the ticket with it. Text messages reach "
+            "mobiles only."
+        ),
         widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel", "inputmode": "tel"}),
     )
     contact_email = forms.CharField(

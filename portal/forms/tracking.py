@@ -21,10 +21,13 @@ class TrackForm(forms.Form):
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
     )
     secret = forms.CharField(
-        label=_("Access code or mobile number"),
+        label=_("Access code or phone number"),
         max_length=32,
-        help_text=_("The 8-character access code, or the mobile number you gave when reporting."),
-        error_messages={"required": _("Enter the access code or your mobile number.")},
+        help_text=_(
+            "The 8-character access code, or the phone number (mobile or landline) you gave "
+            "when reporting."
+        ),
+        error_messages={"required": _("Enter the access code or your phone number.")},
         widget=forms.TextInput(
             attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}
         ),

@@ -5,7 +5,7 @@ import logging
 from django.db import connection
 from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from ..celery import app as celery_app
 
@@ -13,7 +13,7 @@ log = logging.getLogger(__name__)
 
 
 @never_cache
-@require_GET
+@require_safe
 def healthz(request):
     """Liveness and readiness: 200 when the database and the broker answer, else 503."""
     checks = {"database": _database_ok(), "broker": _broker_ok()}

@@ -3,7 +3,7 @@
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.views.decorators.cache import cache_control
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from tickets.models import Category, Kind
 
@@ -13,7 +13,7 @@ from ..public_stats import headline
 
 
 @public_page
-@require_GET
+@require_safe
 def home(request):
     top = {}
     for category in Category.objects.filter(is_active=True, level__lte=2).only(
@@ -35,7 +35,7 @@ def home(request):
 
 
 @cache_control(max_age=86400)
-@require_GET
+@require_safe
 def favicon(request):
     """Browsers ask for /favicon.ico before reading the page's <link rel=icon>."""
     return redirect(static("portal/favicon.svg"))

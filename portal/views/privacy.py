@@ -4,7 +4,7 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from departments.names import in_language
 from tickets.models import Channel
@@ -25,7 +25,7 @@ def _handler() -> dict:
 
 
 @public_page
-@require_GET
+@require_safe
 def notice(request):
     category = request_category()
     return render(
@@ -41,7 +41,7 @@ def notice(request):
 
 @public_page
 @ratelimit.limited
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def personal_data_request(request):
     category = request_category()
     if request.method == "GET" or category is None:

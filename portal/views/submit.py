@@ -13,9 +13,10 @@ limit.
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from tickets.models import Channel, Ticket
+from tickets.phones import is_mobile
 from tickets.privacy import mask_phone
 from tickets.selectors import open_tickets_like
 from tickets.services import ticket_submit
@@ -32,9 +33,9 @@ SUBMISSION_KEY = "portal_submission"
 
 @public_page
 @ratelimit.limited
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def submit(request):
-    if request.method == "GET":
+    if request.method != "POST":  # GET, and HEAD for monitors
         return _page(request, 1, WhereForm(), DetailsForm())
     post = request.POST
     if "_pick_place" in post:
@@ -111,7 +112,7 @@ def _page(request, step, where, details, *, show_errors=True, places=None):
 
 
 @public_page
-@require_GET
+@require_safe
 def submitted(request):
     """The number and access code of the ticket this browser just submitted."""
     data = request.session.get(SUBMISSION_KEY)
@@ -130,5 +131,6 @@ def submitted(request):
             "access_code": data["code"],
             "urgency": ticket.urgency,
             "masked_phone": mask_phone(ticket.contact_phone),
+            "texted": is_mobile(ticket.contact_phone),  # no SMS to a landline
         },
     )

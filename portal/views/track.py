@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_safe
+from django.views.decorators.http import require_http_methods, require_safe
 
 from tickets import files
 from tickets.exceptions import TicketError
@@ -36,7 +36,7 @@ from ..forms import RateForm, ReopenForm, TrackForm
 
 @public_page
 @ratelimit.limited
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def lookup(request):
     if request.method == "POST":
         form = TrackForm(data=request.POST)
@@ -112,7 +112,7 @@ def _detail(request, ticket, *, rate_form=None, reopen_form=None):
 
 
 @public_page
-@require_GET
+@require_safe
 def detail(request, number):
     ticket, refusal = _allowed(request, number)
     return refusal or _detail(request, ticket)
@@ -134,10 +134,10 @@ def photo(request, number, attachment_id):
 
 
 @public_page
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def rate(request, number):
     ticket, refusal = _allowed(request, number)
-    if refusal or request.method == "GET":  # e.g. the language switch returning here
+    if refusal or request.method != "POST":  # e.g. the language switch returning here
         return refusal or redirect("track_detail", number=number)
     form = RateForm(data=request.POST)
     if not form.is_valid():
@@ -157,10 +157,10 @@ def rate(request, number):
 
 
 @public_page
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def reopen(request, number):
     ticket, refusal = _allowed(request, number)
-    if refusal or request.method == "GET":
+    if refusal or request.method != "POST":
         return refusal or redirect("track_detail", number=number)
     form = ReopenForm(data=request.POST)
     if not form.is_valid():

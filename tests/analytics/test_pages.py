@@ -130,6 +130,6 @@ def test_open_data_is_deidentified_and_no_finer_than_the_community(client, submi
     assert sum(r["tickets"] for r in rows) == 2 and rows[0]["community"] == "胜古南社区"
 
 
-def test_open_data_rejects_a_bad_month(client):
-    assert client.get("/stats/open-data/intake-2026-13.csv").status_code == 404
+def test_open_data_rejects_a_bad_month_and_an_unknown_dataset(client):
+    assert client.get("/stats/open-data/intake-2026-13.csv").status_code == 400
     assert client.get("/stats/open-data/people-2026-11.csv").status_code == 404

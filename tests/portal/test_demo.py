@@ -102,7 +102,11 @@ def test_generated_tickets_are_consistent(demo_city):
 
 
 def test_demo_logins_can_sign_in(demo_city, client):
-    assert client.login(username="dispatcher", password="demo-12345")
+    # through the sign-in page, as staff do (django-axes counts failures per request)
+    response = client.post(
+        "/admin/login/?next=/admin/", {"username": "dispatcher", "password": "demo-12345"}
+    )
+    assert response.status_code == 302
     assert client.get("/admin/").status_code == 200
 
 
@@ -150,3 +154,14 @@ def test_place_names_in_pinyin_follow_beijings_readings():
     assert place_name_en("静安里社区") == "Jing'anli Community"  # a syllable boundary marked
     assert place_name_en("长店村") == "Changdian Village"
     assert unit_name_en("st-110105036", "金盏地区") == "Jinzhan Area Office"
+
+
+def test_demo_callers_use_mobiles_and_landlines_in_the_normal_form(demo_city):
+    from tickets.phones import is_mobile, normalize_phone
+
+    generate(400, days=10, seed=5, chunk=400)
+    phones = set(Ticket.objects.exclude(contact_phone="").values_list("contact_phone", flat=True))
+    assert all(normalize_phone(phone) == phone for phone in phones)
+    landlines = {phone for phone in phones if not is_mobile(phone)}
+    assert landlines and all(phone.startswith("010-") for phone in landlines)
+    assert len(landlines) < len(phones) / 3

@@ -42,3 +42,10 @@ def test_unknown_or_leaf_parents_are_404(client, tree, url):
 
 def test_the_lists_may_be_cached_by_the_browser(client, tree):
     assert "max-age=300" in client.get("/submit/options/regions/110105/")["Cache-Control"]
+
+
+@pytest.mark.parametrize("kind", ["categories", "regions"])
+def test_a_nul_in_the_code_is_a_400_not_a_server_error(client, tree, kind):
+    response = client.get(f"/submit/options/{kind}/a%00b/", HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 400
+    assert response.json() == {"error": "The code contains a NUL character."}

@@ -125,13 +125,20 @@ def test_anonymous_submission_keeps_no_contact(client, tree, final_post):
 @pytest.mark.parametrize(
     ("overrides", "field", "message"),
     [
-        ({"contact_phone": "12345"}, "contact_phone", "Enter a mainland mobile number"),
+        (
+            {"contact_phone": "12345"},
+            "contact_phone",
+            "Enter a mobile number (11 digits) or a landline",
+        ),
         ({"contact_phone": ""}, "contact_phone", "Give a telephone number the unit can call"),
         ({"description": "   "}, "description", "Describe the problem."),
         ({"description": "长" * 4001}, "description", "within 4000 characters (it has 4001)"),
         ({"contact_email": "not-an-address"}, "contact_email", "Enter a valid e-mail address."),
         ({"latitude": "95", "longitude": "116"}, "latitude", "Out of range."),
         ({"latitude": "39.9"}, "longitude", "Give both latitude and longitude"),
+        ({"latitude": "NaN", "longitude": "116.4"}, "latitude", "Enter a number."),
+        ({"latitude": "39.9", "longitude": "inf"}, "longitude", "Enter a number."),
+        ({"latitude": "-Infinity", "longitude": "116.4"}, "latitude", "Enter a number."),
         ({"consent": ""}, "consent", "Agree to the privacy notice to submit."),
     ],
     ids=[
@@ -142,6 +149,9 @@ def test_anonymous_submission_keeps_no_contact(client, tree, final_post):
         "email",
         "latitude",
         "half-point",
+        "nan",
+        "inf",
+        "minus-infinity",
         "consent",
     ],
 )

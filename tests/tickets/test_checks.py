@@ -44,3 +44,14 @@ def test_action_without_permission_rule_fails_the_check(monkeypatch):
     rules = {a: r for a, r in permissions.HOTLINE_ACTIONS.items() if a != Action.DISPATCH}
     monkeypatch.setattr(permissions, "HOTLINE_ACTIONS", rules)
     assert [e.id for e in check_action_permissions()] == ["tickets.E002"]
+
+
+@pytest.mark.parametrize(
+    ("code", "errors"), [("010", 0), ("0755", 0), ("10", 1), ("01", 1), ("abc", 1)]
+)
+def test_the_default_area_code_must_be_an_area_code(settings, code, errors):
+    from tickets.checks import check_default_area_code
+
+    settings.PORTAL_PHONE_DEFAULT_AREA_CODE = code
+    found = check_default_area_code()
+    assert len(found) == errors and all(e.id == "tickets.E005" for e in found)

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from departments.models import Department, Region
 
-from .. import queues
+from .. import queues, selectors
 from ..models import Category
 from ..workflow import Status
 
@@ -112,37 +112,45 @@ class CategoryTreeFilter(admin.SimpleListFilter):
 
 
 class RegionFilter(admin.SimpleListFilter):
-    """A district, then its streets."""
+    """A district, then its streets (and the community chosen, when one is). Any region's id
+    works, the city's too: queues and links may point at any level."""
 
     title = _("district / street")
     parameter_name = "region"
 
+    def _chosen(self) -> Region | None:
+        if not hasattr(self, "_region"):  # one look-up per request (the filter is per request)
+            value = self.value()
+            self._region = (
+                Region.objects.filter(pk=int(value)).select_related("parent").first()
+                if value and value.isdigit()
+                else None
+            )
+        return self._region
+
     def lookups(self, request, model_admin):
         regions = list(Region.objects.filter(level=Region.Level.DISTRICT))
-        value = self.value()
-        chosen = Region.objects.filter(pk=int(value)).first() if value and value.isdigit() else None
-        if chosen is not None:
-            district_id = chosen.pk if chosen.level == Region.Level.DISTRICT else chosen.parent_id
-            streets = Region.objects.filter(parent_id=district_id, level=Region.Level.STREET)
-            position = next(i for i, r in enumerate(regions) if r.pk == district_id) + 1
-            regions[position:position] = list(streets)
-        return [
-            (str(r.pk), ("\u2003" if r.level == Region.Level.STREET else "") + r.display_name)
-            for r in regions
-        ]
+        chosen = self._chosen()
+        if chosen is not None and chosen.level >= Region.Level.STREET:
+            street = chosen if chosen.level == Region.Level.STREET else chosen.parent
+            district_id = street.parent_id
+            nested = list(Region.objects.filter(parent_id=district_id, level=Region.Level.STREET))
+            if chosen.level == Region.Level.COMMUNITY:
+                nested.insert(nested.index(street) + 1, chosen)
+            position = next(
+                (i + 1 for i, r in enumerate(regions) if r.pk == district_id), len(regions)
+            )
+            regions[position:position] = nested
+        elif chosen is not None and chosen.level == Region.Level.CITY:
+            regions.insert(0, chosen)
+        indent = {Region.Level.STREET: "\u2003", Region.Level.COMMUNITY: "\u2003\u2003"}
+        return [(str(r.pk), indent.get(r.level, "") + r.display_name) for r in regions]
 
     def queryset(self, request, queryset):
-        value = self.value()
-        if not (value and value.isdigit()):
+        if not self.value():
             return queryset
-        region = Region.objects.filter(pk=int(value)).first()
-        if region is None:
-            return queryset.none()
-        if region.level == Region.Level.DISTRICT:
-            return queryset.filter(district=region)
-        if region.level == Region.Level.STREET:
-            return queryset.filter(street=region)
-        return queryset.filter(community=region)
+        region = self._chosen()
+        return queryset.none() if region is None else selectors.in_region(queryset, region)
 
 
 class ReturnedFilter(admin.SimpleListFilter):

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ..media import MAX_PHOTOS
 from ..models import Kind, UrgencyClass
-from ..validation import normalize_mobile
+from ..phones import phone_or_none
 from .forms import ActionForm, leaf_category_field, region_field
 
 
@@ -24,7 +24,7 @@ class MultipleFileField(forms.FileField):
 
 class IntakeForm(forms.Form):
     contact_phone = forms.CharField(
-        label=_("caller's mobile number"),
+        label=_("caller's number (mobile or landline)"),
         required=False,
         widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "tel"}),
     )
@@ -95,8 +95,4 @@ class IntakeForm(forms.Form):
 
     def phone_for_history(self) -> str | None:
         """The caller's number, if one has been typed and is valid (for the history panel)."""
-        raw = self.data.get("contact_phone") if self.is_bound else None
-        try:
-            return normalize_mobile(raw) if raw else None
-        except ValidationError:
-            return None
+        return phone_or_none(self.data.get("contact_phone")) if self.is_bound else None

@@ -8,7 +8,6 @@ Changes: every button opens a form whose `perform()` calls `tickets.services`.
 import re
 
 from django.contrib import admin
-from django.core.exceptions import ValidationError
 from django.db.models import F
 from django.http import Http404
 from django.urls import path, reverse
@@ -19,8 +18,8 @@ from rangefilter.filters import DateRangeFilterBuilder
 
 from .. import permissions
 from ..models import Ticket
+from ..phones import phone_or_none
 from ..selectors import ticket_list_for
-from ..validation import normalize_mobile
 from ..workflow import Action
 from . import filters, views
 from .forms import BulkDispatchForm, BulkSuggestedDispatchForm
@@ -67,7 +66,9 @@ class TicketAdmin(admin.ModelAdmin):
         ("submitted_at", DateRangeFilterBuilder(title=_("submission date"))),
     ]
     search_fields = ["number"]  # the search itself is `get_search_results`
-    search_help_text = _("A ticket number, a mobile number, or words from the description.")
+    search_help_text = _(
+        "A ticket number, a phone number (mobile or landline), or words from the description."
+    )
     show_facets = admin.ShowFacets.NEVER  # facet counts would scan the whole table
     show_full_result_count = False
     paginator = CappedCountPaginator
@@ -157,9 +158,8 @@ class TicketAdmin(admin.ModelAdmin):
             return queryset, False
         if NUMBER.fullmatch(term):
             return queryset.filter(number=term), False
-        try:
-            phone = normalize_mobile(term)
-        except ValidationError:  # not a mobile number: search the description
+        phone = phone_or_none(term)
+        if phone is None:  # not a contact number: search the description
             return queryset.filter(description__icontains=term), False
         return queryset.filter(citizen__phone=phone), False
 

@@ -21,7 +21,7 @@ from .. import deidentify, files, permissions, publication, selectors, services
 from ..contact import contact_for
 from ..exceptions import RuleViolation, TicketError
 from ..models import Category, Extension, Ticket, UrgencyClass
-from ..validation import normalize_mobile
+from ..phones import phone_or_none
 from ..workflow import Action
 from .forms import ACTION_FORMS, PublicationForm
 from .intake import IntakeForm
@@ -325,9 +325,8 @@ def intake_history_view(ma):
 
     def view(request):
         _may_intake(request)
-        try:
-            phone = normalize_mobile(request.GET.get("phone", ""))
-        except ValidationError:
+        phone = phone_or_none(request.GET.get("phone", ""))
+        if phone is None:
             return JsonResponse({"tickets": []})
         category = request.GET.get("category")
         repeats = {

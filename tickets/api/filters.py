@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django_filters.fields import IsoDateTimeField
 
 from departments.models import Region
+from tickets import selectors
 from tickets.models import Channel, Kind, Ticket
 from tickets.workflow import Status
 
@@ -65,15 +66,8 @@ class TicketFilter(django_filters.FilterSet):
         return queryset.filter(Q(category__code=value) | Q(category__code__startswith=f"{value}."))
 
     def filter_region(self, queryset, name, value):
-        region_id = Region.objects.filter(code=value).values_list("pk", flat=True).first()
-        if region_id is None:
-            return queryset.none()
-        return queryset.filter(
-            Q(region_id=region_id)
-            | Q(district_id=region_id)
-            | Q(street_id=region_id)
-            | Q(community_id=region_id)
-        )
+        region = Region.objects.filter(code=value).first()
+        return queryset.none() if region is None else selectors.in_region(queryset, region)
 
     def filter_overdue(self, queryset, name, value):
         overdue = Q(due_at__lt=timezone.now()) & ~Q(status=Status.CLOSED)

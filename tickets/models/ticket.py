@@ -135,7 +135,8 @@ class Ticket(models.Model):
         db_index=False,  # covered by the (citizen, submitted_at) index
     )
     contact_name = models.CharField(_("contact name"), max_length=50, blank=True)
-    contact_phone = models.CharField(_("contact mobile"), max_length=11, blank=True)
+    # a mobile (13812345678) or a landline (010-65123456): the normal form of tickets.phones
+    contact_phone = models.CharField(_("contact number"), max_length=16, blank=True)
     contact_email = models.EmailField(_("contact e-mail"), blank=True)
     anonymous = models.BooleanField(
         _("anonymous"), default=False, help_text=_("No contact details; no callback possible.")

@@ -141,7 +141,7 @@ class RequestCreateInputSerializer(serializers.Serializer):
     account_id = serializers.CharField(required=False, allow_blank=True, max_length=100)
     first_name = serializers.CharField(required=False, allow_blank=True, max_length=50)
     last_name = serializers.CharField(required=False, allow_blank=True, max_length=50)
-    phone = serializers.CharField(required=False, allow_blank=True, max_length=20)
+    phone = serializers.CharField(required=False, allow_blank=True, max_length=40)
     description = serializers.CharField(
         required=False, allow_blank=True, max_length=settings.PORTAL_TICKET_DESCRIPTION_MAX
     )

@@ -54,8 +54,13 @@ class Open311View(APIView):
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
-        if _has_nul(kwargs, request.query_params, request.data if request.method == "POST" else {}):
-            raise Open311Error(400, _("The request contains a NUL character."))
+        parameter = _parameter_with_nul(
+            kwargs, request.query_params, request.data if request.method == "POST" else {}
+        )
+        if parameter is not None:
+            raise Open311Error(
+                400, _("%(parameter)s: contains a NUL character.") % {"parameter": parameter}
+            )
         jurisdiction = request.query_params.get("jurisdiction_id")
         if jurisdiction is None and request.method == "POST":
             jurisdiction = request.data.get("jurisdiction_id")
@@ -63,16 +68,19 @@ class Open311View(APIView):
             raise Open311Error(404, _("jurisdiction_id %s was not found.") % jurisdiction)
 
 
-def _has_nul(*mappings) -> bool:
-    """PostgreSQL text cannot hold NUL: refuse it up front rather than fail in a query."""
+def _parameter_with_nul(*mappings) -> str | None:
+    """The first parameter (path, query or form) whose name or value holds a NUL, which
+    PostgreSQL text cannot: refused up front, naming it, rather than failing in a query."""
     for mapping in mappings:
         values = (
             mapping.lists() if hasattr(mapping, "lists") else ((k, [v]) for k, v in mapping.items())
         )
         for key, items in values:
-            if "\x00" in str(key) or any(isinstance(v, str) and "\x00" in v for v in items):
-                return True
-    return False
+            if "\x00" in str(key):
+                return repr(str(key))[1:-1]  # the NUL shown as \x00, not sent back raw
+            if any(isinstance(v, str) and "\x00" in v for v in items):
+                return str(key)
+    return None
 
 
 class DiscoveryView(Open311View):

@@ -490,7 +490,13 @@ def test_control_characters_never_break_the_xml(client, lifecycle):
     assert root.find("request/description").text == "坏字符结束"
 
 
-def test_nul_characters_are_refused_not_crashing(client, post_body, category):
-    errors_of(client.get(f"{BASE}/services/a%00b.json"), 400)
-    errors_of(client.get(f"{BASE}/requests.json", {"service_request_id": "1\x00"}), 400)
-    errors_of(client.post(f"{BASE}/requests.json", {**post_body, "attribute[x]": "\x00"}), 400)
+def test_nul_characters_are_refused_naming_the_parameter(client, post_body, category):
+    assert errors_of(client.get(f"{BASE}/services/a%00b.json"), 400).startswith("service_code:")
+    text = errors_of(client.get(f"{BASE}/requests.json", {"service_request_id": "1\x00"}), 400)
+    assert text.startswith("service_request_id:")
+    text = errors_of(
+        client.post(f"{BASE}/requests.json", {**post_body, "attribute[x]": "\x00"}), 400
+    )
+    assert text.startswith("attribute[x]:")
+    text = errors_of(client.post(f"{BASE}/requests.json", {**post_body, "a\x00b": "1"}), 400)
+    assert text.startswith("a\\x00b:") and "\x00" not in text

@@ -65,8 +65,11 @@ class TicketCreateInputSerializer(serializers.Serializer):
         max_length=50, required=False, allow_blank=True, default=""
     )
     contact_phone = serializers.CharField(
-        max_length=20, required=False, allow_blank=True, default=""
-    )
+        max_length=40, required=False, allow_blank=True, default="",
+        help_text="a mainland mobile (13812345678) or landline with its area code "
+        "(010-65123456; 8 local digits are taken to be in PORTAL_PHONE_DEFAULT_AREA_CODE); "
+        "stored and returned as 13812345678 / 010-65123456. Text messages go to mobiles only.",
+    )  # fmt: skip
     contact_email = serializers.CharField(
         max_length=254, required=False, allow_blank=True, default=""
     )

@@ -1,4 +1,4 @@
-// Phone intake: as the operator types the caller's mobile number (or changes the category or
+// Phone intake: as the operator types the caller's number (or changes the category or
 // address), show the caller's earlier tickets and flag likely repeats. Without JavaScript the
 // "Show this caller's earlier tickets" button does the same with a page reload.
 (function () {
@@ -13,7 +13,8 @@
 
   function refresh() {
     const phone = form.elements.contact_phone.value.replace(/[\s-]/g, "");
-    if (phone.length < 11) return;
+    // 7 or 8 digits may already be a local landline; the server says whether it is a number.
+    if (phone.length < 7) return;
     const params = new URLSearchParams({
       phone: phone,
       category: form.elements.category.value,
