@@ -335,10 +335,10 @@ def test_step_two_lists_every_error_at_once_with_the_right_message(client, tree,
     ]:
         assert f'href="#id_{field}">{message}' in page
         assert f'id="id_{field}_error"' in page
-    assert "Enter a mainland mobile number" not in page
+    assert "Enter a mobile number (11 digits) or a landline" not in page
 
 
 def test_a_malformed_phone_and_missing_consent_are_listed_together(client, tree, final_post):
     page = post_form(client, final_post(consent="", contact_phone="12345")).text
     assert 'href="#id_consent">' in page
-    assert 'href="#id_contact_phone">Enter a mainland mobile number' in page
+    assert 'href="#id_contact_phone">Enter a mobile number (11 digits) or a landline' in page
