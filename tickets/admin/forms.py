@@ -349,15 +349,25 @@ class RecordCallbackForm(ActionForm):
         label=_("comment"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
 
+    def __init__(self, *args, ticket, **kwargs):
+        super().__init__(*args, ticket=ticket, **kwargs)
+        if ticket.anonymous:
+            # No one to call: the service accepts only an invalid callback (the rates skip it).
+            reachable = self.fields["reachable"]
+            reachable.choices, reachable.initial = [("0", _("No"))], "0"
+            reachable.help_text = _("Anonymous: no one can be called back.")
+            for name in ("contacted", "solved", "satisfaction"):
+                del self.fields[name]
+
     def perform(self):
         d = self.cleaned_data
         return services.ticket_record_callback(
             ticket_id=self.ticket.pk,
             actor=self.user,
             reachable=to_bool(d["reachable"]),
-            contacted=to_bool(d["contacted"]),
-            solved=to_bool(d["solved"]),
-            satisfaction=d["satisfaction"],
+            contacted=to_bool(d.get("contacted")),
+            solved=to_bool(d.get("solved")),
+            satisfaction=d.get("satisfaction", ""),
             comment=d["comment"],
         )
 

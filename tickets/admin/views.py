@@ -17,10 +17,10 @@ from django.views.decorators.http import require_POST
 
 from departments.models import Department, Region
 
-from .. import permissions, selectors, services
+from .. import permissions, rules, selectors, services, workflow
 from ..contact import contact_for
 from ..exceptions import RuleViolation, TicketError
-from ..models import Category, Extension, Ticket, UrgencyClass
+from ..models import Category, Ticket, UrgencyClass
 from ..validation import normalize_mobile
 from ..workflow import Action
 from .forms import ACTION_FORMS
@@ -30,8 +30,7 @@ from .intake import IntakeForm
 
 
 def _available(request, ticket) -> list[Action]:
-    active_units = frozenset(a.unit_id for a in ticket.prefetched_assignments if a.active)
-    return permissions.available_actions(request.user, ticket, active_unit_ids=active_units)
+    return permissions.available_actions(request.user, ticket, facts=ticket.facts)
 
 
 def _context(ma, request, ticket, **extra):
@@ -80,9 +79,15 @@ def _deadlines(ticket):
 
 
 def _load(ma, request, object_id) -> Ticket:
+    """The scoped ticket with its assignments and extension requests, and the rules' facts
+    built from them (so the buttons cost no further queries)."""
     ticket = ma.scoped_ticket(request, object_id)
     ticket.prefetched_assignments = list(
         ticket.assignments.select_related("unit").order_by("-dispatched_at", "role")
+    )
+    ticket.prefetched_extensions = list(ticket.extensions.order_by("-requested_at"))
+    ticket.facts = rules.Facts(
+        ticket, assignments=ticket.prefetched_assignments, extensions=ticket.prefetched_extensions
     )
     return ticket
 
@@ -96,7 +101,7 @@ def ticket_page(ma, request, object_id, *, reveal=False):
         reveal=reveal,
         events=list(ticket.events.select_related("unit").order_by("-created_at", "-pk")),
         attachments=list(ticket.attachments.all()),
-        extensions=list(ticket.extensions.order_by("-requested_at")),
+        extensions=ticket.prefetched_extensions,
         callbacks=list(ticket.callbacks.select_related("unit").order_by("-recorded_at")),
     )
     return TemplateResponse(request, "admin/tickets/ticket/ticket.html", context)
@@ -116,7 +121,17 @@ def action_view(ma):
         ticket = _load(ma, request, object_id)
         page = reverse("admin:tickets_ticket_change", args=[ticket.pk])
         if action not in _available(request, ticket):
-            messages.error(request, _("This action is not available to you on this ticket now."))
+            # Say why when it is the ticket's state (e.g. the return window has passed).
+            reason = (
+                workflow.is_allowed(ticket.status, action)
+                and permissions.can(
+                    request.user, ticket, action, active_unit_ids=ticket.facts.active_unit_ids
+                )
+                and rules.refusal(ticket, action, ticket.facts, now=timezone.now())
+            )
+            messages.error(
+                request, reason or _("This action is not available to you on this ticket now.")
+            )
             return redirect(page)
         form_class = ACTION_FORMS[action]
         form = form_class(request.POST or None, ticket=ticket, user=request.user)
@@ -146,9 +161,7 @@ def action_view(ma):
                 selectors.duplicate_candidates(ticket) if action == Action.CLOSE_AT_INTAKE else ()
             ),
             pending_extension=(
-                ticket.extensions.filter(decision=Extension.Decision.PENDING).first()
-                if action == Action.DECIDE_EXTENSION
-                else None
+                ticket.facts.pending_extension if action == Action.DECIDE_EXTENSION else None
             ),
         )
         context["title"] = f"{action.label} · {ticket.number}"
