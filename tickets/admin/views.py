@@ -22,7 +22,7 @@ from ..contact import contact_for
 from ..exceptions import RuleViolation, TicketError
 from ..models import Category, Ticket, UrgencyClass
 from ..validation import normalize_mobile
-from ..workflow import Action
+from ..workflow import Action, Status
 from .forms import ACTION_FORMS
 from .intake import IntakeForm
 
@@ -57,7 +57,9 @@ def _context(ma, request, ticket, **extra):
 
 
 def _deadlines(ticket):
-    """(label, deadline, done at, state) for each clock that has started."""
+    """(label, deadline, done at, state) for each clock that has started; while the ticket
+    waits for its lead unit to sign, also the end of that unit's return window (a limit on the
+    unit's right to send it back, not work that can be late: "passed" rather than "overdue")."""
     now = timezone.now()
     rows = [
         (_("accept"), ticket.accept_due_at, ticket.accepted_at),
@@ -75,6 +77,12 @@ def _deadlines(ticket):
         else:
             state = "overdue" if due < now else "running"
         result.append((label, due, done, state))
+    lead = ticket.facts.lead
+    if ticket.status == Status.DISPATCHED and lead is not None and lead.return_due_at:
+        state = "passed" if lead.return_due_at < now else "running"
+        dispatch_rows = [i for i, row in enumerate(result) if row[1] is ticket.dispatch_due_at]
+        after_dispatch = dispatch_rows[0] + 1 if dispatch_rows else 0
+        result.insert(after_dispatch, (_("return allowed until"), lead.return_due_at, None, state))
     return result
 
 
@@ -103,6 +111,7 @@ def ticket_page(ma, request, object_id, *, reveal=False):
         attachments=list(ticket.attachments.all()),
         extensions=ticket.prefetched_extensions,
         callbacks=list(ticket.callbacks.select_related("unit").order_by("-recorded_at")),
+        pending_extension=ticket.facts.pending_extension,
     )
     return TemplateResponse(request, "admin/tickets/ticket/ticket.html", context)
 
