@@ -14,4 +14,8 @@ DJANGO_MESSAGES = (
     # The heading of each list filter (admin/filter.html): Django's zh_Hans gives "以 状态",
     # with a stray space and an odd preposition.
     gettext_noop(" By %(filter_title)s "),
+    # The suffix of every form label: Django's zh_Hans keeps the English colon ("备注:").
+    gettext_noop(":"),
+    # The list's (visually hidden) search heading: "搜索 工单", with a stray space.
+    gettext_noop("Search %(name)s"),
 )
