@@ -137,7 +137,9 @@ def apply(queue: Queue, qs: QuerySet, user) -> QuerySet:
 
 def queues_for(user) -> list[Queue]:
     if user.is_superuser:
-        return list(QUEUES)
+        # Every queue, but "my unit" ones only for a superuser who belongs to a unit.
+        mine = bool(permissions.unit_ids(user))
+        return [q for q in QUEUES if mine or q.params.get("unit") != "mine"]
     roles = {role for _unit, role in permissions.roles_of(user)}
     return [q for q in QUEUES if q.roles & roles]
 

@@ -125,3 +125,30 @@ def test_a_big_load_rebuilds_the_description_index_afterwards(demo_city, monkeyp
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1 FROM pg_indexes WHERE indexname = %s", [DESCRIPTION_INDEX])
         assert cursor.fetchone() == (1,)
+
+
+@pytest.mark.parametrize("tickets", [5, 400])
+def test_every_demo_login_has_open_work_in_each_of_its_queues(urgency, tickets):
+    """README invites people to try each demo login: none may open an empty queue (issue 15:
+    `hpj-handler` had nothing to do). Even a tiny load carries the planned work."""
+    from django.contrib.auth import get_user_model
+
+    from portal.demo.city import demo_logins
+    from tickets.queues import queue_counts
+
+    with time_machine.travel("2026-11-26 15:00 +0800", tick=False):
+        call_command(
+            "load_demo_city", tickets=tickets, days=60, seed=11, quiet_logins=True, verbosity=0
+        )
+        empty = {}
+        logins = demo_logins()
+        assert {login.username for login in logins} >= {"admin", "hpj-handler", "water-handler"}
+        for login in logins:
+            user = get_user_model().objects.get(username=login.username)
+            counts = {queue.key: n for queue, n in queue_counts(user)}
+            assert counts, login.username
+            empty.update({(login.username, key): 0 for key, n in counts.items() if n == 0})
+    assert empty == {}
+    # The planned tickets count towards N (a tiny N is exceeded rather than leave queues empty).
+    count = Ticket.objects.count()
+    assert count == tickets if tickets >= 100 else count >= tickets
