@@ -234,7 +234,7 @@ def rates_view(request):
         form=form,
         headers=headers,
         rows=rows,
-        chart=composite,
+        chart=composite if scored else None,
         csv_name=f"rankings-{kind}-{month:%Y-%m}",
     )
 

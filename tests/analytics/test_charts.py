@@ -216,7 +216,7 @@ class TextNodes(HTMLParser):
             self.nodes.append(text)
 
 
-STRAY_SPACE = re.compile(f"[{HAN}] +[{HAN}（]")
+STRAY_SPACE = re.compile(f"[{HAN}\u3000-\u303f\uff01-\uff5e] +[{HAN}（]")
 ENGLISH_PUNCTUATION = re.compile(f"[{HAN}][:;,()]|[(][{HAN}]")
 
 

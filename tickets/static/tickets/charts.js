@@ -19,6 +19,7 @@
       backgroundColor: colour,
       borderColor: colour,
       spanGaps: true,
+      clip: false, // a point at 100 % or at the last period is drawn whole
     };
     if (spec.partial_last && spec.type === "line") {
       set.segment = { borderDash: function (ctx) { return ctx.p1DataIndex === last ? [6, 4] : undefined; } };
@@ -44,7 +45,8 @@
 
   // Long time series: label every n-th period and always the last (the one marked "so far").
   function categoryAxis(spec) {
-    const axis = { stacked: spec.stacked };
+    // Lines too sit in the middle of their period (a single month is not drawn on the axis).
+    const axis = { stacked: spec.stacked, offset: true };
     const count = spec.labels.length;
     if (!spec.horizontal && count > 12) {
       const step = Math.ceil(count / 12);
@@ -70,6 +72,8 @@
       options: {
         responsive: true,
         maintainAspectRatio: false,
+        animation: false, // figures to read, not to watch arrive
+        layout: { padding: { top: 8, right: 8 } },
         indexAxis: spec.horizontal ? "y" : "x",
         scales: spec.horizontal ? { x: value, y: category } : { x: category, y: value },
         plugins: { legend: { display: spec.datasets.length > 1, position: "bottom" } },
