@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from departments.models import Department
@@ -21,6 +22,7 @@ from tickets import permissions
 from tickets.models import Channel, Kind
 
 from . import evaluation, findings
+from .charts import PERCENT, chart
 from .months import MonthField
 from .refresh import last_month, month_of, next_month, this_month
 
@@ -40,6 +42,20 @@ def percent(value) -> str:
 
 def signed(value) -> str:
     return "" if value is None else f"{value * 100:+.1f}"
+
+
+def month_label(month) -> str:
+    """A month as people write it: 2026年10月, October 2026 (the language's YEAR_MONTH_FORMAT)."""
+    return date_format(month, "YEAR_MONTH_FORMAT")
+
+
+def month_cell(month) -> dict:
+    """A table cell showing the month as people write it; the CSV keeps 2026-10."""
+    return {"text": month_label(month), "csv": f"{month:%Y-%m}"}
+
+
+def rate_points(value) -> float | None:
+    return None if value is None else round(value * 100, 1)
 
 
 class RatesFilter(forms.Form):
@@ -112,7 +128,9 @@ def _page(request, *, title, help_text="", form=None, headers, rows, chart=None,
         writer = csv.writer(response)
         writer.writerow([str(h) for h in headers])
         for row in rows:
-            writer.writerow([cell["text"] if isinstance(cell, dict) else cell for cell in row])
+            writer.writerow(
+                [cell.get("csv", cell["text"]) if isinstance(cell, dict) else cell for cell in row]
+            )
         return response
     query = request.GET.copy()
     query["format"] = "csv"
@@ -198,15 +216,17 @@ def rates_view(request):
                 percent(s.on_time["reply"]),
             ]
         )
-    scored = [s for s in standings if s.rank]
-    chart = {
-        "type": "bar",
-        "labels": [s.unit.display_name for s in scored],
-        "values": [round(s.rates["composite"] * 100, 1) for s in scored],
-    }
+    # Only units with a score: a unit without valid callbacks has no bar to draw.
+    scored = [s for s in standings if s.rank and s.valid and s.rates["composite"] is not None]
+    composite = chart(
+        "bar",
+        [s.unit.display_name for s in scored],
+        {_("composite"): [rate_points(s.rates["composite"]) for s in scored]},
+        unit=PERCENT,
+    )
     title = _("Rankings: %(kind)s, %(month)s") % {
         "kind": dict(RANKED_KINDS).get(kind, kind),
-        "month": f"{month:%Y-%m}",
+        "month": month_label(month),
     }
     help_text = _(
         "Over valid callbacks of the month. Units with the same composite share a rank; units "
@@ -220,7 +240,7 @@ def rates_view(request):
         form=form,
         headers=headers,
         rows=rows,
-        chart=chart,
+        chart=composite if scored else None,
         csv_name=f"rankings-{kind}-{month:%Y-%m}",
     )
 
@@ -259,7 +279,7 @@ def unit_view(request, unit_id):
 
         rows.append(
             [
-                f"{point['month']:%Y-%m}",
+                month_cell(point["month"]),
                 point["valid"],
                 lost("response", contacted__exact=0),
                 lost("resolution", solved__exact=0),
@@ -268,16 +288,26 @@ def unit_view(request, unit_id):
                 point["grade"],
             ]
         )
-    chart = {
-        "type": "line",
-        "labels": [f"{p['month']:%Y-%m}" for p in series],
-        "values": [
-            None if p["composite"] is None else round(p["composite"] * 100, 1) for p in series
-        ],
-    }
+    # The chart starts at the first month with valid callbacks (the table lists all twelve).
+    charted = series[next((i for i, p in enumerate(series) if p["valid"]), len(series)) :]
+    trend = chart(
+        "line",
+        [month_label(p["month"]) for p in charted],
+        {
+            label: [rate_points(p[rate]) for p in charted]
+            for rate, label in (
+                ("response", _("response rate")),
+                ("resolution", _("resolution rate")),
+                ("satisfaction", _("satisfaction rate")),
+                ("composite", _("composite")),
+            )
+        },
+        unit=PERCENT,
+        partial_last=bool(charted) and charted[-1]["month"] == this_month(),
+    )
     help_text = _(
         "Each rate links to the callbacks that lowered it: not contacted, not solved, not fully "
-        "satisfied."
+        "satisfied. A month without valid callbacks has no point."
     )
     return _page(
         request,
@@ -286,7 +316,7 @@ def unit_view(request, unit_id):
         form=form,
         headers=headers,
         rows=rows,
-        chart=chart,
+        chart=trend if charted else None,
         csv_name=f"unit-{unit.code}",
     )
 
@@ -314,35 +344,52 @@ def intake_view(request):
             place=data.get("place") or "district",
             level=data.get("level") or 1,
         )
+        for name in ("granularity", "by"):  # not used by this table
+            del form.fields[name]
         return _page(
             request,
             title=_("Intake by place and category"),
             form=form,
             headers=[_("place"), _("category"), _("tickets")],
             rows=[[p or "—", c, n] for p, c, n in breakdown],
+            chart=places_chart(breakdown),
             csv_name="intake-places",
         )
     by = data.get("by") or "channel"
-    series = findings.intake_over_time(
-        first, last, granularity=data.get("granularity") or "day", by=by
-    )
+    granularity = data.get("granularity") or "day"
+    series = findings.intake_over_time(first, last, granularity=granularity, by=by)
     labels = dict(Channel.choices if by == "channel" else Kind.choices)
-    periods = sorted({p for p, _g, _n in series})
+    # Every period of the range, the empty ones too, up to today (nothing is in the future);
+    # over a very long range, only the periods with tickets.
+    end = min(last, today)
+    if (end - first).days <= FILLED_DAYS:
+        periods = period_starts(first, end, granularity)
+    else:
+        periods = sorted({p for p, _g, _n in series})
     groups = sorted({g for _p, g, _n in series})
     table = {(p, g): n for p, g, n in series}
     headers = [_("period"), *(labels.get(g, g) for g in groups), _("total")]
     rows = [
         [
-            f"{p:%Y-%m-%d}",
+            month_cell(p) if granularity == "month" else f"{p:%Y-%m-%d}",
             *(table.get((p, g), 0) for g in groups),
             sum(table.get((p, g), 0) for g in groups),
         ]
         for p in periods
     ]
-    chart = {"type": "line", "labels": [r[0] for r in rows], "values": [r[-1] for r in rows]}
+    intake = chart(
+        "line",
+        [month_label(p) if granularity == "month" else f"{p:%m-%d}" for p in periods],
+        {
+            **{labels.get(g, g): [table.get((p, g), 0) for p in periods] for g in groups},
+            _("total"): [row[-1] for row in rows],
+        },
+        # The period holding today is still filling up: marked, not drawn as a drop.
+        partial_last=bool(periods) and last >= today,
+    )
     help_text = _(
-        "Tickets by submission date (Beijing time). Add table=places to the address, or follow "
-        "“by place and category”, for the breakdown by place and category level."
+        "Tickets by submission date (Beijing time); the period still running is marked “so "
+        "far”. Follow “by place and category” for the breakdown by place and category level."
     )
     return _page(
         request,
@@ -351,9 +398,48 @@ def intake_view(request):
         form=form,
         headers=headers,
         rows=rows,
-        chart=chart,
+        chart=intake,
         csv_name="intake",
     )
+
+
+PLACES_CHARTED, CATEGORIES_CHARTED, HOTSPOTS_CHARTED = 12, 6, 15
+FILLED_DAYS = 3 * 366  # the intake table lists empty periods within this span
+
+
+def period_starts(first, last, granularity: str) -> list:
+    """The start of every day, week (Monday) or month from `first`'s period to `last`."""
+    if granularity == "month":
+        start, step = first.replace(day=1), None
+    elif granularity == "week":
+        start, step = first - timedelta(days=first.weekday()), timedelta(days=7)
+    else:
+        start, step = first, timedelta(days=1)
+    starts = []
+    while start <= last:
+        starts.append(start)
+        start = next_month(start) if step is None else start + step
+    return starts
+
+
+def places_chart(breakdown) -> dict | None:
+    """The busiest places, each a bar split by its categories (the busiest categories overall;
+    the rest summed as "other")."""
+    if not breakdown:
+        return None
+    place_totals: dict = {}
+    category_totals: dict = {}
+    for place, category, n in breakdown:
+        place_totals[place] = place_totals.get(place, 0) + n
+        category_totals[category] = category_totals.get(category, 0) + n
+    places = sorted(place_totals, key=lambda p: (-place_totals[p], p or ""))[:PLACES_CHARTED]
+    named = sorted(category_totals, key=lambda c: (-category_totals[c], c))[:CATEGORIES_CHARTED]
+    cells = {(p, c): n for p, c, n in breakdown}
+    series = {c: [cells.get((p, c), 0) for p in places] for c in named}
+    rest = [place_totals[p] - sum(cells.get((p, c), 0) for c in named) for p in places]
+    if any(rest):
+        series[_("other categories")] = rest
+    return chart("bar", [p or "—" for p in places], series, horizontal=True, stacked=True)
 
 
 def hotspots_view(request):
@@ -375,6 +461,16 @@ def hotspots_view(request):
         ]
         for s in spots
     ]
+    shown = spots[:HOTSPOTS_CHARTED]
+    counts = chart(
+        "bar",
+        [f"{s.region.display_name} · {s.category.display_name}" for s in shown],
+        {
+            _("tickets in the window"): [s.count for s in shown],
+            _("average before"): [round(s.average, 1) for s in shown],
+        },
+        horizontal=True,
+    )
     help_text = findings.HOTSPOT_METHOD % {
         "window": window,
         "minimum": findings.HOTSPOT_MINIMUM,
@@ -388,6 +484,7 @@ def hotspots_view(request):
         form=form,
         headers=[_("community"), _("category"), _("tickets"), _("average before"), "z"],
         rows=rows,
+        chart=counts if shown else None,
         csv_name=f"hotspots-{window}d",
     )
 

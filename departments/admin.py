@@ -33,6 +33,20 @@ class DepartmentAdmin(admin.ModelAdmin):
     autocomplete_fields = ["parent", "region"]
     inlines = [MembershipInline]
 
+    def get_search_results(self, request, queryset, search_term):
+        """The dispatch forms' unit autocomplete (for a ticket's lead unit) offers only units
+        that may handle tickets: active, not the hotline centre."""
+        queryset, distinct = super().get_search_results(request, queryset, search_term)
+        match = request.resolver_match
+        if (
+            match is not None
+            and match.url_name == "autocomplete"
+            and request.GET.get("app_label") == "tickets"
+            and request.GET.get("field_name") == "lead_unit"
+        ):
+            queryset = queryset.filter(is_active=True).exclude(kind=Department.Kind.HOTLINE_CENTRE)
+        return queryset, distinct
+
 
 @admin.register(Membership)
 class MembershipAdmin(admin.ModelAdmin):

@@ -34,6 +34,7 @@ class PortalAdminSite(admin.AdminSite):
         return super().index(request, extra_context)
 
     def dashboard_view(self, request):
+        from analytics.charts import chart
         from analytics.evaluation import latest_kind_rates
         from tickets import stats
         from tickets.models import Ticket
@@ -43,19 +44,28 @@ class PortalAdminSite(admin.AdminSite):
         rates_month, by_kind = latest_kind_rates(figures["month"].date())
         kinds = dict(Ticket._meta.get_field("lead_unit").related_model.Kind.choices)
         rates = [(kinds.get(kind, kind), r.valid, r.percentages()) for kind, r in by_kind.items()]
-        charts = {
-            "intake": {
-                "labels": [d for d, _n in figures["intake_by_day"]],
-                "values": [n for _d, n in figures["intake_by_day"]],
-            },
-            "status": {
-                "labels": [str(s) for s, _n in figures["open_by_status"]],
-                "values": [n for _s, n in figures["open_by_status"]],
-            },
-            "overdue": {
-                "labels": [u for u, _n in figures["overdue_by_unit"]],
-                "values": [n for _u, n in figures["overdue_by_unit"]],
-            },
+        tickets = _("tickets")
+        intake, status, overdue = (
+            figures["intake_by_day"],
+            figures["open_by_status"],
+            figures["overdue_by_unit"],
+        )
+        charts = {  # each drawn from the same rows as the card or table beside it
+            "intake": chart(
+                "line",
+                [f"{day:%m-%d}" for day, _n in intake],
+                {tickets: [n for _d, n in intake]},
+                partial_last=True,
+            ),
+            "status": chart(
+                "bar", [label for label, _n in status], {tickets: [n for _s, n in status]}
+            ),
+            "overdue": chart(
+                "bar",
+                [label for label, _n in overdue],
+                {tickets: [n for _u, n in overdue]},
+                horizontal=True,
+            ),
         }
         context = {
             **self.each_context(request),

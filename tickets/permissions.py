@@ -4,11 +4,12 @@
 the caller has verified). Superusers may act as any staff role.
 """
 
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from departments.models import Membership
 
-from . import workflow
+from . import rules, workflow
 from .exceptions import NotPermitted
 from .workflow import Action
 
@@ -98,15 +99,29 @@ def acting_unit(actor, ticket, action: Action):
 CREATION_ACTIONS = frozenset({Action.SUBMIT, Action.PHONE_INTAKE})
 
 
-def available_actions(actor, ticket, *, active_unit_ids: frozenset[int]) -> list[Action]:
-    """What `actor` may do to `ticket` now: allowed by the workflow from its status and by the
-    rules above. (Rules that need more data, such as the return window, are checked by the
-    service itself and reported as errors.)"""
+def may(actor, ticket, action: Action, *, facts, now) -> bool:
+    """May `actor` take `action` on `ticket` now? The workflow allows it from the ticket's
+    status, the rules above allow it to the actor, and the ticket's state allows it
+    (`tickets.rules`: the return window, one pending extension, …). The services check the same
+    three, so what this offers they accept."""
+    if not workflow.is_allowed(ticket.status, action):
+        return False
+    # Only a note asks which units hold the ticket now (the facts read them on first use).
+    units = facts.active_unit_ids if action == Action.ADD_NOTE else frozenset()
+    return (
+        can(actor, ticket, action, active_unit_ids=units)
+        and rules.refusal(ticket, action, facts, now=now) is None
+    )
+
+
+def available_actions(actor, ticket, *, facts, now=None) -> list[Action]:
+    """What `actor` may do to `ticket` now (the ticket page's buttons), in table order.
+    `facts` is a `tickets.rules.Facts` for the ticket."""
+    now = now or timezone.now()
     return [
         action
         for action in workflow.allowed_actions(ticket.status)
-        if action not in CREATION_ACTIONS
-        and can(actor, ticket, action, active_unit_ids=active_unit_ids)
+        if action not in CREATION_ACTIONS and may(actor, ticket, action, facts=facts, now=now)
     ]
 
 

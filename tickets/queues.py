@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from departments.models import Membership
 
 from . import permissions
-from .models import Assignment
+from .models import Assignment, Extension
 from .selectors import ticket_list_for
 from .workflow import Status
 
@@ -50,6 +50,18 @@ def returned_filter(qs: QuerySet) -> QuerySet:
     return qs.filter(Exists(returned), status=Status.ACCEPTED)
 
 
+def extension_pending_filter(qs: QuerySet) -> QuerySet:
+    """In progress, with the lead unit's request for more time waiting for a dispatcher."""
+    pending = Extension.objects.filter(ticket=OuterRef("pk"), decision=Extension.Decision.PENDING)
+    return qs.filter(Exists(pending), status=Status.IN_PROGRESS)
+
+
+def works_by_deadline(params) -> bool:
+    """Lists worked soonest deadline first, whoever opens them: the callbacks due (their `due_at`
+    is the callback deadline) and the extension requests (the reply deadline)."""
+    return params.get("status") == Status.REPLIED or params.get("extension") == "pending"
+
+
 def my_unit_filter(qs: QuerySet, user) -> QuerySet:
     """Tickets whose current lead unit is one of the user's units."""
     return qs.filter(lead_unit__in=permissions.unit_ids(user))
@@ -76,6 +88,12 @@ QUEUES = [
     Queue("to_dispatch", _("To dispatch"), frozenset({Role.DISPATCHER}), {"status": "accepted"}),
     Queue(
         "returned", _("Returned, to re-dispatch"), frozenset({Role.DISPATCHER}), {"returned": "1"}
+    ),
+    Queue(
+        "extensions",
+        _("Extension requests to decide"),
+        frozenset({Role.DISPATCHER}),
+        {"extension": "pending"},
     ),
     Queue(
         "reopen_requested",
@@ -108,6 +126,8 @@ def apply(queue: Queue, qs: QuerySet, user) -> QuerySet:
         qs = deadline_filter(qs, params["deadline"])
     if params.get("returned"):
         qs = returned_filter(qs)
+    if params.get("extension") == "pending":
+        qs = extension_pending_filter(qs)
     if params.get("reopen"):
         qs = qs.filter(reopen_requested_at__isnull=False, status=Status.CLOSED)
     if params.get("supervised"):
@@ -117,7 +137,9 @@ def apply(queue: Queue, qs: QuerySet, user) -> QuerySet:
 
 def queues_for(user) -> list[Queue]:
     if user.is_superuser:
-        return list(QUEUES)
+        # Every queue, but "my unit" ones only for a superuser who belongs to a unit.
+        mine = bool(permissions.unit_ids(user))
+        return [q for q in QUEUES if mine or q.params.get("unit") != "mine"]
     roles = {role for _unit, role in permissions.roles_of(user)}
     return [q for q in QUEUES if q.roles & roles]
 

@@ -35,6 +35,7 @@ from . import (
     permissions,
     publication,
     resident_notices,
+    rules,
     selectors,
     sla,
     workflow,
@@ -127,15 +128,12 @@ def _transition(ticket: Ticket, actor, action: Action, **permission_kwargs) -> t
     return ticket.status, target
 
 
-def _active_lead(ticket: Ticket) -> Assignment:
-    assignment = (
-        ticket.assignments.filter(role=Assignment.Role.LEAD, active=True)
-        .select_related("unit")
-        .first()
-    )
-    if assignment is None:
-        raise RuleViolation(_("The ticket has no lead unit."))
-    return assignment
+def _check_rules(ticket: Ticket, action: Action, now: datetime) -> rules.Facts:
+    """The ticket's state allows `action` (`tickets.rules`, which the buttons ask too); returns
+    the facts read, for the service to use (e.g. the lead assignment)."""
+    facts = rules.Facts(ticket)
+    rules.check(ticket, action, facts, now=now)
+    return facts
 
 
 def _raise_if(errors: dict) -> None:
@@ -389,9 +387,8 @@ def ticket_answer_directly(*, ticket_id: int, actor, answer: str) -> Ticket:
     errors: dict = {}
     answer = required_text(answer, "answer", errors)
     _raise_if(errors)
-    if ticket.kind != Kind.CONSULTATION:
-        raise RuleViolation(_("Only consultations can be answered directly."))
     now = timezone.now()
+    _check_rules(ticket, Action.ANSWER_DIRECTLY, now)
     ticket.status, ticket.outcome = new, Outcome.ANSWERED
     ticket.reply_text, ticket.replied_at, ticket.closed_at = answer, now, now
     ticket.accepted_at = ticket.accepted_at or now
@@ -561,12 +558,8 @@ def ticket_return(*, ticket_id: int, actor, reason: str) -> Ticket:
     errors: dict = {}
     reason = required_text(reason, "reason", errors, _("Say why the ticket is returned."))
     _raise_if(errors)
-    lead = _active_lead(ticket)
     now = timezone.now()
-    if lead.return_due_at and now > lead.return_due_at:
-        raise RuleViolation(_("The time allowed for a return has passed."))
-    if ticket.assignments.filter(unit=lead.unit, returned_at__isnull=False).exists():
-        raise RuleViolation(_("This unit has already returned this ticket once."))
+    lead = _check_rules(ticket, Action.RETURN, now).lead
     lead.returned_at, lead.return_reason, lead.active = now, reason, False
     lead.save(update_fields=["returned_at", "return_reason", "active"])
     ticket.assignments.filter(active=True).update(active=False)
@@ -623,7 +616,7 @@ def ticket_sign_and_contact(
     elif ticket.dispatched_at and contacted_at < ticket.dispatched_at:
         errors["contacted_at"] = [_("The contact time cannot be before the dispatch.")]
     _raise_if(errors)
-    lead = _active_lead(ticket)
+    lead = _check_rules(ticket, Action.SIGN_AND_CONTACT, now).lead
     lead.signed_at, lead.contacted_at, lead.contact_method = now, contacted_at, method
     lead.save(update_fields=["signed_at", "contacted_at", "contact_method"])
     ticket.status, ticket.contacted_at = new, contacted_at
@@ -660,10 +653,8 @@ def ticket_request_extension(
     elif ticket.reply_due_at and reply_due_at <= ticket.reply_due_at:
         errors["reply_due_at"] = [_("The new deadline must be later than the current one.")]
     _raise_if(errors)
-    if ticket.extensions.filter(decision=Extension.Decision.PENDING).exists():
-        raise RuleViolation(_("An extension request is already waiting for a decision."))
     now = timezone.now()
-    lead = _active_lead(ticket)
+    lead = _check_rules(ticket, Action.REQUEST_EXTENSION, now).lead
     extension = Extension.objects.create(
         ticket=ticket,
         assignment=lead,
@@ -704,10 +695,8 @@ def ticket_decide_extension(
     """
     ticket = _lock(ticket_id)
     old, _new = _transition(ticket, actor, Action.DECIDE_EXTENSION)
-    extension = ticket.extensions.filter(decision=Extension.Decision.PENDING).first()
-    if extension is None:
-        raise RuleViolation(_("No extension request is waiting for a decision."))
     now = timezone.now()
+    extension = _check_rules(ticket, Action.DECIDE_EXTENSION, now).pending_extension
     errors: dict = {}
     if approve:
         new_due = reply_due_at or extension.requested_reply_due_at
@@ -795,8 +784,8 @@ def ticket_reply(*, ticket_id: int, actor, text: str) -> Ticket:
     errors: dict = {}
     text = required_text(text, "text", errors, _("Write the reply to the resident."))
     _raise_if(errors)
-    lead = _active_lead(ticket)
     now = timezone.now()
+    lead = _check_rules(ticket, Action.REPLY, now).lead
     lead.replied_at = now
     lead.save(update_fields=["replied_at"])
     ticket.status, ticket.reply_text, ticket.replied_at = new, text, now
@@ -896,9 +885,8 @@ def ticket_request_reopen(*, ticket_id: int, actor, reason: str) -> TicketEvent:
     errors: dict = {}
     reason = required_text(reason, "reason", errors, _("Say what is still not solved."))
     _raise_if(errors)
-    if ticket.reopen_requested_at is not None:
-        raise RuleViolation(_("Reopening has already been requested for this ticket."))
     now = timezone.now()
+    _check_rules(ticket, Action.REQUEST_REOPEN, now)
     ticket.reopen_requested_at = now
     _save(ticket, ["reopen_requested_at"])
     event = events.record(

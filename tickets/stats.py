@@ -15,6 +15,7 @@ from datetime import timedelta
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import TruncDate
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from departments.names import in_language
 
@@ -112,9 +113,9 @@ def open_by_status(tickets: QuerySet) -> dict[str, int]:
     return dict(rows.order_by("status"))
 
 
-def overdue_by_unit(tickets: QuerySet, *, now=None, limit: int = 10) -> list[dict]:
+def overdue_by_unit(tickets: QuerySet, *, now=None, limit: int | None = 10) -> list[dict]:
     """Open tickets past their running deadline per lead unit, most first (unit None: not yet
-    dispatched)."""
+    dispatched); every unit when `limit` is None."""
     rows = (
         tickets.exclude(status=Status.CLOSED)
         .filter(due_at__lt=now or timezone.now())
@@ -156,8 +157,14 @@ def intake_by_day(tickets: QuerySet, *, days: int, by: str | None = None, now=No
     )
 
 
+DASHBOARD_UNITS = 10  # units named in the dashboard's overdue chart; the rest are summed
+
+
 def dashboard(tickets: QuerySet, *, now=None) -> dict:
-    """The dashboard's figures over `tickets` (already scoped to the user)."""
+    """The dashboard's figures over `tickets` (already scoped to the user). Each figure has one
+    source: a card is the total of the chart beside it (intake today is the last day of the
+    intake series; overdue is the sum of the overdue rows, which name the top units, then "other
+    units", then tickets not yet dispatched), so the two can never disagree."""
     now = now or timezone.now()
     today = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
     month = month_start(now)
@@ -165,21 +172,35 @@ def dashboard(tickets: QuerySet, *, now=None) -> dict:
     by_status = open_by_status(tickets)
     per_day = {row["date"]: row["count"] for row in intake_by_day(tickets, days=30, now=now)}
     days = [(today - timedelta(days=29 - i)).date() for i in range(30)]
-    overdue = overdue_by_unit(tickets, now=now)
+    intake = [(day, per_day.get(day, 0)) for day in days]
+    overdue = overdue_rows(overdue_by_unit(tickets, now=now, limit=None))
     return {
-        "intake_today": tickets.filter(submitted_at__gte=today).count(),
+        "intake_today": intake[-1][1],
         "intake_month": tickets.filter(submitted_at__gte=month).count(),
         "open_by_status": [
             (status.label, by_status.get(status, 0)) for status in Status if status != Status.CLOSED
         ],
-        "overdue_total": open_tickets.filter(due_at__lt=now).count(),
-        "overdue_by_unit": [
-            (in_language(row["unit"]["name"], row["unit"]["name_en"]), row["count"])
-            for row in overdue
-            if row["unit"] is not None
-        ],
+        "overdue_total": sum(n for _label, n in overdue),
+        "overdue_by_unit": overdue,
         "callbacks_waiting": by_status.get(Status.REPLIED, 0),
         "callbacks_overdue": open_tickets.filter(status=Status.REPLIED, due_at__lt=now).count(),
-        "intake_by_day": [(day.strftime("%m-%d"), per_day.get(day, 0)) for day in days],
+        "intake_by_day": intake,
         "month": month,
     }
+
+
+def overdue_rows(groups: list[dict]) -> list[tuple[str, int]]:
+    """(label, count) for the dashboard: the top units by name, the rest as "other units", and
+    the tickets without a lead unit (waiting at the hotline) last. The counts add up to all."""
+    units = [g for g in groups if g["unit"] is not None]
+    waiting = sum(g["count"] for g in groups if g["unit"] is None)
+    rows = [
+        (in_language(g["unit"]["name"], g["unit"]["name_en"]), g["count"])
+        for g in units[:DASHBOARD_UNITS]
+    ]
+    others = sum(g["count"] for g in units[DASHBOARD_UNITS:])
+    if others:
+        rows.append((str(_("other units")), others))
+    if waiting:
+        rows.append((str(_("not yet dispatched (at the hotline)")), waiting))
+    return rows

@@ -129,6 +129,40 @@ def horizons(
     return at(now), (at(earlier) if earlier else None)
 
 
+# The clock whose deadline is a ticket's `due_at` in each open status (once dispatched, first
+# contact: the reply deadline is later unless the reply comes first, when that warning counts).
+RUNNING_CLOCK = {
+    Status.SUBMITTED: "accept",
+    Status.ACCEPTED: "dispatch",
+    Status.DISPATCHED: "response",
+    Status.IN_PROGRESS: "reply",
+    Status.REPLIED: "callback",
+}
+
+
+def soon_horizons(now: datetime) -> dict[tuple[str, int], datetime]:
+    """(status, urgency class id) → the latest running deadline (`due_at`) that is "due soon"
+    at `now`: the sweeps' warning has gone out for it (at the class's warn share of the limit).
+    The ticket list marks exactly these, so "due soon" means what the reminder meant, and a
+    general ticket's 24-hour dispatch clock is not "soon" the moment it starts. Two small queries
+    at most (the classes, and the work calendar when a class counts working days)."""
+    limits = {clock.name: clock.limit for clock in CLOCKS}
+    classes = list(UrgencyClass.objects.all())
+    leads = {
+        (status, uc.pk): warning_lead(getattr(uc, limits[name]), uc.warn_share)
+        for status, name in RUNNING_CLOCK.items()
+        for uc in classes
+    }
+    calendar = sla.NATURAL
+    if any(uc.working_days for uc in classes):
+        calendar = work_calendar(*sla.days_needed(now, max(leads.values())))
+    working = {uc.pk: uc.working_days for uc in classes}
+    return {
+        (status, pk): sla.add(now, lead, working_days=working[pk], calendar=calendar)
+        for (status, pk), lead in leads.items()
+    }
+
+
 @dataclass(frozen=True)
 class Sweep:
     name: str

@@ -392,12 +392,27 @@ def generate(count: int, *, days: int = 365, seed: int | None = None, progress=N
     with transaction.atomic():
         ctx = build_context(days=days, seed=seed)
         _citizens(ctx, writer, max(50, min(count // 3, 300_000)), rng)
+    # A few tickets planned so that every demo login has open work in each of its queues
+    # (portal/demo/work.py); they count towards `count` when it is large enough.
+    from . import work  # it builds on Life and flush below
+
+    planned = work.plan(ctx, random.Random(rng.random())) if count else []
     totals = defaultdict(int)
     suspend = count >= BIG_LOAD
     if suspend:
         writer.suspend_slow_indexes()
     try:
-        first_ticket_id = _write_all(ctx, writer, rng, count, chunk, totals, progress)
+        bulk = max(0, count - len(planned))
+        first_ticket_id = _write_all(ctx, writer, rng, bulk, chunk, totals, progress)
+        if planned:
+            with transaction.atomic():
+                writer.begin_chunk()
+                written, first_id = work.write(ctx, writer, planned)
+            first_ticket_id = first_ticket_id or first_id
+            for key, value in written.items():
+                totals[key] += value
+            if progress:
+                progress(min(len(planned), count))
     finally:
         if suspend:
             writer.restore_slow_indexes()
@@ -455,6 +470,11 @@ def _write_chunk(ctx: Context, writer: Writer, rng: random.Random, size: int, wi
         life = Life(ctx, chunk, rng, ticket_id, code, submitted)
         life.run()
         chunk.tickets.append(life.row())
+    return flush(writer, chunk), ids[0]
+
+
+def flush(writer: Writer, chunk: Chunk) -> dict:
+    """Write a chunk's tickets with their assignments, events, extensions and callbacks."""
     assignment_ids = writer.reserve_ids(Assignment, len(chunk.assignments))
     for row, pk in zip(chunk.assignments, assignment_ids, strict=True):
         row[0] = pk
@@ -465,25 +485,36 @@ def _write_chunk(ctx: Context, writer: Writer, rng: random.Random, size: int, wi
     writer.write(TicketEvent, EVENT_COLUMNS, chunk.events)
     writer.write(Extension, EXTENSION_COLUMNS, extensions)
     writer.write(Callback, CALLBACK_COLUMNS, chunk.callbacks)
-    written = {
+    return {
         "tickets": len(chunk.tickets),
         "events": len(chunk.events),
         "assignments": len(chunk.assignments),
         "extensions": len(extensions),
         "callbacks": len(chunk.callbacks),
     }
-    return written, ids[0]
+
+
+def lead_for(leaf: LeafPlan, place: Place) -> int:
+    """The unit the dispatch catalogue sends `leaf` at `place` to (the same rules as city_data)."""
+    if leaf.target == data.TARGET_STREET:
+        return place.street_office_id or place.district_government_id
+    if leaf.target == data.TARGET_DISTRICT:
+        return place.district_government_id
+    return int(leaf.target)
 
 
 class Life:
     """One ticket's simulated life up to now: appends events, assignments, extensions and
     callbacks to the chunk, and keeps the ticket's own fields for `row()`."""
 
-    def __init__(self, ctx: Context, chunk: Chunk, rng: random.Random, ticket_id, code, submitted):
+    def __init__(
+        self, ctx: Context, chunk: Chunk, rng: random.Random, ticket_id, code, submitted,
+        *, leaf: LeafPlan | None = None, place: Place | None = None,
+    ):  # fmt: skip
         self.ctx, self.chunk, self.rng = ctx, chunk, rng
         self.id, self.code, self.submitted = ticket_id, code, submitted
-        self.leaf = rng.choices(ctx.leaves, cum_weights=ctx.leaf_weights)[0]
-        self.place = rng.choice(ctx.places)
+        self.leaf = leaf or rng.choices(ctx.leaves, cum_weights=ctx.leaf_weights)[0]
+        self.place = place or rng.choice(ctx.places)
         self.urgency = self.leaf.urgency
         self.channel = rng.choices(CHANNEL_CHOICES[0], cum_weights=CHANNEL_CHOICES[1])[0]
         self.kind = rng.choice(self.leaf.kinds)
@@ -502,6 +533,8 @@ class Life:
         self.lead = None
         self.suggested = self._lead_unit()  # the catalogue's choice (the same rules as city_data)
         self.supervised = False
+        self.returned = self.extension_pending = False
+        self.reopen_requested = None
         self.accept_due = self.dispatch_due = self.response_due = None
         self.reply_due = self.callback_due = None
         self.accepted = self.dispatched = self.contacted = self.replied = self.closed = None
@@ -625,12 +658,7 @@ class Life:
         return False
 
     def _lead_unit(self) -> int:
-        target, place = self.leaf.target, self.place
-        if target == data.TARGET_STREET:
-            return place.street_office_id or place.district_government_id
-        if target == data.TARGET_DISTRICT:
-            return place.district_government_id
-        return int(target)
+        return lead_for(self.leaf, self.place)
 
     def dispatch(self) -> bool:
         rng, urgency, place = self.rng, self.urgency, self.place
@@ -675,6 +703,7 @@ class Life:
             self.lead_row[14], self.lead_row[15] = returned, reason
             actor, name = self.unit_actor(lead)
             self.event(returned, Action.RETURN, Status.ACCEPTED, actor, name, lead, reason)
+            self.returned = True
             self.lead = self.response_due = self.reply_due = None
             self.dispatch_due = self.due(returned, urgency.dispatch_limit)
             # As the return service does: the catalogue's next choice, here the backstop.
@@ -759,6 +788,7 @@ class Life:
             )
         )
         if pending:
+            self.extension_pending = True
             return False
         self.event(
             decided,
@@ -771,6 +801,17 @@ class Life:
         self.reply_due = self.lead_row[9] = wanted
         return True
 
+    def supervise(self, at) -> None:
+        """督办 of an overdue ticket (the status is unchanged)."""
+        self.event(
+            at,
+            Action.SUPERVISE,
+            self.status,
+            self.ctx.staff["supervisor"],
+            note="已超期，请加快办理并于三日内答复。",
+        )
+        self.supervised = True
+
     def reply(self) -> bool:
         rng, now = self.rng, self.ctx.now
         replied = self.dispatched + (self.reply_due - self.dispatched) * rng.uniform(0.15, 1.08)
@@ -779,14 +820,7 @@ class Life:
         if replied > now:
             supervised_at = max(self.reply_due, self.updated) + 2 * HOUR
             if supervised_at <= now and rng.random() < 0.3:
-                self.event(
-                    supervised_at,
-                    Action.SUPERVISE,
-                    self.status,
-                    self.ctx.staff["supervisor"],
-                    note="已超期，请加快办理并于三日内答复。",
-                )
-                self.supervised = True
+                self.supervise(supervised_at)
             return False
         self.reply_text = rng.choice(self.leaf.replies)
         self.lead_row[16] = replied
@@ -850,6 +884,20 @@ class Life:
             },
         )
         self.outcome, self.closed = Outcome.HANDLED, called
+        if valid and not solved and rng.random() < 0.3:
+            # The resident calls again: not solved. The hotline records the request to reopen;
+            # the dispatchers act on it within a couple of days (reopening is not simulated, so
+            # only the requests of the last two days are still waiting).
+            asked = called + HOUR * rng.uniform(2, 72)
+            if self.ctx.now - 2 * DAY <= asked <= self.ctx.now:
+                self.event(
+                    asked,
+                    Action.REQUEST_REOPEN,
+                    Status.CLOSED,
+                    operator,
+                    note="市民来电反映问题仍未解决，要求重新办理。",
+                )
+                self.reopen_requested = asked
         return True
 
     # -- the ticket row --------------------------------------------------------------------
@@ -890,7 +938,7 @@ class Life:
             self.referred_to,
             self.reply_text,
             self.supervised,
-            None,
+            self.reopen_requested,
             {},
             sla.running_deadline(
                 status,

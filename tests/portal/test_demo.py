@@ -165,3 +165,30 @@ def test_demo_callers_use_mobiles_and_landlines_in_the_normal_form(demo_city):
     landlines = {phone for phone in phones if not is_mobile(phone)}
     assert landlines and all(phone.startswith("010-") for phone in landlines)
     assert len(landlines) < len(phones) / 3
+
+
+@pytest.mark.parametrize("tickets", [5, 400])
+def test_every_demo_login_has_open_work_in_each_of_its_queues(urgency, tickets):
+    """README invites people to try each demo login: none may open an empty queue (issue 15:
+    `hpj-handler` had nothing to do). Even a tiny load carries the planned work."""
+    from django.contrib.auth import get_user_model
+
+    from portal.demo.city import demo_logins
+    from tickets.queues import queue_counts
+
+    with time_machine.travel("2026-11-26 15:00 +0800", tick=False):
+        call_command(
+            "load_demo_city", tickets=tickets, days=60, seed=11, quiet_logins=True, verbosity=0
+        )
+        empty = {}
+        logins = demo_logins()
+        assert {login.username for login in logins} >= {"admin", "hpj-handler", "water-handler"}
+        for login in logins:
+            user = get_user_model().objects.get(username=login.username)
+            counts = {queue.key: n for queue, n in queue_counts(user)}
+            assert counts, login.username
+            empty.update({(login.username, key): 0 for key, n in counts.items() if n == 0})
+    assert empty == {}
+    # The planned tickets count towards N (a tiny N is exceeded rather than leave queues empty).
+    count = Ticket.objects.count()
+    assert count == tickets if tickets >= 100 else count >= tickets

@@ -110,7 +110,10 @@ def test_every_error_of_the_request_is_listed_at_once(client, privacy_category):
 
 def test_a_wrong_number_comes_back_beside_its_field(client, privacy_category):
     page = client.post("/privacy/request/", request_post(contact_phone="12345")).text
-    assert 'id="id_contact_phone_error"' in page and "Enter a mobile number (11 digits) or a landline" in page
+    assert (
+        'id="id_contact_phone_error"' in page
+        and "Enter a mobile number (11 digits) or a landline" in page
+    )
     assert Ticket.objects.count() == 0
 
 

@@ -56,14 +56,37 @@ class DeadlineFilter(admin.SimpleListFilter):
 
 
 class UnitFilter(admin.SimpleListFilter):
+    """One compact select of the handling units, grouped by kind (not ~108 links). With
+    JavaScript it is the admin's own select2: type part of a name; without, choose and press
+    the button. The other filters of the list are kept."""
+
     title = _("lead unit")
     parameter_name = "unit"
+    template = "admin/tickets/ticket/select_filter.html"
 
     def lookups(self, request, model_admin):
         units = Department.objects.exclude(kind=Department.Kind.HOTLINE_CENTRE).order_by(
             "kind", "name"
         )
+        kinds = dict(Department.Kind.choices)
+        self.groups = {str(u.pk): kinds.get(u.kind, u.kind) for u in units}
         return [("mine", _("My unit")), *((str(u.pk), u.display_name) for u in units)]
+
+    def choices(self, changelist):
+        self.kept_params = [
+            (name, value)
+            for name, values in changelist.filter_params.items()
+            if name != self.parameter_name
+            for value in values
+        ]
+        yield {"value": "", "display": _("All"), "selected": self.value() is None, "group": ""}
+        for lookup, title in self.lookup_choices:
+            yield {
+                "value": lookup,
+                "display": title,
+                "selected": self.value() == str(lookup),
+                "group": self.groups.get(lookup, ""),
+            }
 
     def queryset(self, request, queryset):
         value = self.value()
@@ -162,6 +185,19 @@ class ReturnedFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         return queues.returned_filter(queryset) if self.value() == "1" else queryset
+
+
+class ExtensionFilter(admin.SimpleListFilter):
+    title = _("extension request")
+    parameter_name = "extension"
+
+    def lookups(self, request, model_admin):
+        return [("pending", _("Waiting for a decision"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "pending":
+            return queues.extension_pending_filter(queryset)
+        return queryset
 
 
 class ReopenRequestedFilter(admin.SimpleListFilter):

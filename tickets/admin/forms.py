@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from departments.catalogue import suggest_lead_unit
 from departments.models import Department, Region
 
-from .. import selectors, services
+from .. import rules, selectors, services
 from ..models import (
     Assignment,
     Attachment,
@@ -23,6 +23,7 @@ from ..models import (
     DescriptionPublication,
     Kind,
     Outcome,
+    Ticket,
     UrgencyClass,
 )
 from ..workflow import Action
@@ -63,6 +64,17 @@ def region_field(**kwargs):
 
 def handling_units():
     return Department.objects.filter(is_active=True).exclude(kind=Department.Kind.HOTLINE_CENTRE)
+
+
+def unit_widget(*, multiple=False):
+    """The admin's own autocomplete (select2, shipped with Django): type part of a unit's name.
+    Its suggestions come from the units' admin search, scoped to `handling_units()` for this
+    field (`departments.admin.DepartmentAdmin.get_search_results`)."""
+    from django.contrib import admin
+    from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
+
+    widget = AutocompleteSelectMultiple if multiple else AutocompleteSelect
+    return widget(Ticket._meta.get_field("lead_unit"), admin.site)
 
 
 class ActionForm(forms.Form):
@@ -184,12 +196,15 @@ class DispatchForm(ActionForm):
     def __init__(self, *args, ticket, **kwargs):
         super().__init__(*args, ticket=ticket, **kwargs)
         units = handling_units().order_by("kind", "name")
-        self.fields["lead"] = forms.ModelChoiceField(units, label=_("lead unit"))
+        self.fields["lead"] = forms.ModelChoiceField(
+            units, label=_("lead unit"), widget=unit_widget()
+        )
         self.fields["co_units"] = forms.ModelMultipleChoiceField(
             units,
             label=_("co-handling units"),
             required=False,
-            widget=forms.SelectMultiple(attrs={"size": 6}),
+            widget=unit_widget(multiple=True),
+            help_text=_("Type part of a unit's name; add as many as needed."),
         )
         self.order_fields(["lead", "co_units", "note"])
         # The catalogue's choice now, passing over any unit that returned the ticket.
@@ -285,7 +300,7 @@ class DecideExtensionForm(ActionForm):
         label=_("reply deadline"),
         required=False,
         widget=DateTimeLocalInput(),
-        help_text=_("Leave empty to grant the deadline requested."),
+        help_text=_("The deadline the unit asked for; change it to grant another."),
     )
     note = forms.CharField(
         label=_("note"),
@@ -294,13 +309,25 @@ class DecideExtensionForm(ActionForm):
         help_text=_("Required when rejecting."),
     )
 
+    def __init__(self, *args, ticket, **kwargs):
+        super().__init__(*args, ticket=ticket, **kwargs)
+        facts = getattr(ticket, "facts", None) or rules.Facts(ticket)
+        self.initial["decision"] = "approve"
+        if facts.pending_extension is not None:
+            self.initial["reply_due_at"] = timezone.localtime(
+                facts.pending_extension.requested_reply_due_at
+            ).replace(second=0, microsecond=0)
+
     def perform(self):
         d = self.cleaned_data
+        due, pending = d["reply_due_at"], rules.Facts(self.ticket).pending_extension
+        if due and pending and abs(due - pending.requested_reply_due_at) < timedelta(minutes=1):
+            due = None  # the minute shown on the form: grant exactly what was asked
         return services.ticket_decide_extension(
             ticket_id=self.ticket.pk,
             actor=self.user,
             approve=d["decision"] == "approve",
-            reply_due_at=d["reply_due_at"],
+            reply_due_at=due,
             note=d["note"],
         )
 
@@ -363,15 +390,25 @@ class RecordCallbackForm(ActionForm):
         label=_("comment"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
 
+    def __init__(self, *args, ticket, **kwargs):
+        super().__init__(*args, ticket=ticket, **kwargs)
+        if ticket.anonymous:
+            # No one to call: the service accepts only an invalid callback (the rates skip it).
+            reachable = self.fields["reachable"]
+            reachable.choices, reachable.initial = [("0", _("No"))], "0"
+            reachable.help_text = _("Anonymous: no one can be called back.")
+            for name in ("contacted", "solved", "satisfaction"):
+                del self.fields[name]
+
     def perform(self):
         d = self.cleaned_data
         return services.ticket_record_callback(
             ticket_id=self.ticket.pk,
             actor=self.user,
             reachable=to_bool(d["reachable"]),
-            contacted=to_bool(d["contacted"]),
-            solved=to_bool(d["solved"]),
-            satisfaction=d["satisfaction"],
+            contacted=to_bool(d.get("contacted")),
+            solved=to_bool(d.get("solved")),
+            satisfaction=d.get("satisfaction", ""),
             comment=d["comment"],
         )
 
@@ -430,8 +467,14 @@ class BulkSuggestedDispatchForm(forms.Form):
 class BulkDispatchForm(BulkSuggestedDispatchForm):
     """The intermediate page of "dispatch selected tickets to one unit"."""
 
-    lead = forms.ModelChoiceField(handling_units().order_by("kind", "name"), label=_("lead unit"))
     field_order = ["lead", "note"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["lead"] = forms.ModelChoiceField(
+            handling_units().order_by("kind", "name"), label=_("lead unit"), widget=unit_widget()
+        )
+        self.order_fields(self.field_order)
 
 
 class PublicationForm(forms.Form):

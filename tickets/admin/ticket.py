@@ -7,6 +7,7 @@ Changes: every button opens a form whose `perform()` calls `tickets.services`.
 
 import re
 
+from django import forms
 from django.contrib import admin
 from django.db.models import F
 from django.http import Http404
@@ -16,7 +17,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from rangefilter.filters import DateRangeFilterBuilder
 
-from .. import permissions
+from .. import permissions, queues, sweeps
 from ..models import Ticket
 from ..phones import phone_or_none
 from ..selectors import ticket_list_for
@@ -26,7 +27,20 @@ from .forms import BulkDispatchForm, BulkSuggestedDispatchForm
 from .paginator import CappedCountPaginator
 
 NUMBER = re.compile(r"\d{14,16}")
-DUE_SOON = timezone.timedelta(hours=24)
+
+
+def deadline_cell(ticket, now, horizons) -> str:
+    """The running deadline, marked overdue, or due soon once the reminder for it has gone out
+    (`sweeps.soon_horizons`: a share of the time limit left, not a fixed 24 hours)."""
+    if ticket.due_at is None:
+        return "—"
+    local = timezone.localtime(ticket.due_at).strftime("%m-%d %H:%M")
+    if ticket.due_at < now:
+        return format_html('<span class="deadline overdue">{} {}</span>', local, _("overdue"))
+    horizon = horizons.get((ticket.status, ticket.urgency_id))
+    if horizon is not None and ticket.due_at <= horizon:
+        return format_html('<span class="deadline soon">{} {}</span>', local, _("due soon"))
+    return format_html('<span class="deadline">{}</span>', local)
 
 
 @admin.register(Ticket)
@@ -39,8 +53,8 @@ class TicketAdmin(admin.ModelAdmin):
         "unit",
         "status",
         "urgency",
-        "deadline",
-        "supervised",
+        # + the next deadline, added per request by `get_list_display`
+        "supervised_mark",
     ]
     list_display_links = ["number"]
     list_select_related = [
@@ -62,6 +76,7 @@ class TicketAdmin(admin.ModelAdmin):
         "channel",
         filters.SupervisedFilter,
         filters.ReturnedFilter,
+        filters.ExtensionFilter,
         filters.ReopenRequestedFilter,
         ("submitted_at", DateRangeFilterBuilder(title=_("submission date"))),
     ]
@@ -76,8 +91,17 @@ class TicketAdmin(admin.ModelAdmin):
     actions = ["dispatch_selected", "dispatch_to_suggested"]
     change_list_template = "admin/tickets/ticket/change_list.html"
 
-    class Media:
-        css = {"all": ["tickets/admin.css"]}
+    @property
+    def media(self):
+        # The admin's jQuery and select2 (as its autocomplete widgets load them) for the lead
+        # unit filter, then the list's own style and script.
+        from .forms import unit_widget
+
+        return (
+            super().media
+            + unit_widget().media
+            + forms.Media(css={"all": ["tickets/admin.css"]}, js=["tickets/select-filter.js"])
+        )
 
     # -- visibility and permissions ---------------------------------------------------------
 
@@ -108,8 +132,11 @@ class TicketAdmin(admin.ModelAdmin):
         return permissions.can(request.user, Ticket(), Action.DISPATCH)
 
     def get_ordering(self, request):
-        # Units work by deadline; the hotline centre by arrival.
-        if not request.user.is_superuser and not permissions.hotline_roles(request.user):
+        # Units work by deadline, and everyone works callbacks and extension requests by
+        # deadline; otherwise the hotline centre works by arrival.
+        if queues.works_by_deadline(request.GET) or (
+            not request.user.is_superuser and not permissions.hotline_roles(request.user)
+        ):
             return [F("due_at").asc(nulls_last=True), "-pk"]
         return ["-submitted_at", "-pk"]
 
@@ -117,7 +144,13 @@ class TicketAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("category"), ordering="category__code")
     def category_path(self, obj):
-        return obj.category.path
+        """The top level and the leaf (the full path on hover): short enough to scan."""
+        nodes = obj.category.path_nodes()
+        if len(nodes) < 3:
+            return obj.category.path
+        return format_html(
+            '<span title="{}">{} › {}</span>', obj.category.path, nodes[0].name, nodes[-1].name
+        )
 
     @admin.display(description=_("place"))
     def place(self, obj):
@@ -131,24 +164,31 @@ class TicketAdmin(admin.ModelAdmin):
             return obj.lead_unit.display_name
         if obj.suggested_unit_id:
             return format_html(
-                '<span class="suggested" title="{}">{} {}</span>',
+                '<span class="suggested" title="{}">{}</span>',
                 _("suggested by the dispatch catalogue"),
-                obj.suggested_unit.display_name,
-                _("(suggested)"),
+                _("%(unit)s (suggested)") % {"unit": obj.suggested_unit.display_name},
             )
         return "—"
 
-    @admin.display(description=_("next deadline"), ordering="due_at")
-    def deadline(self, obj):
-        if obj.due_at is None:
-            return "—"
+    @admin.display(description=_("supervised"), ordering="supervised", empty_value="")
+    def supervised_mark(self, obj):
+        """Only the supervised are marked: an empty cell is the normal case, not an error."""
+        if not obj.supervised:
+            return ""
+        return format_html('<span class="supervised-mark">{}</span>', _("supervised"))
+
+    def get_list_display(self, request):
+        """The deadline column knows, for this request, when a deadline counts as due soon."""
         now = timezone.now()
-        local = timezone.localtime(obj.due_at).strftime("%m-%d %H:%M")
-        if obj.due_at < now:
-            return format_html('<span class="deadline overdue">{} {}</span>', local, _("overdue"))
-        if obj.due_at < now + DUE_SOON:
-            return format_html('<span class="deadline soon">{} {}</span>', local, _("due soon"))
-        return format_html('<span class="deadline">{}</span>', local)
+        horizons = sweeps.soon_horizons(now)
+
+        @admin.display(description=_("next deadline"), ordering="due_at")
+        def deadline(obj):
+            return deadline_cell(obj, now, horizons)
+
+        columns = list(self.list_display)
+        columns.insert(columns.index("supervised_mark"), deadline)
+        return columns
 
     # -- search ------------------------------------------------------------------------------
 

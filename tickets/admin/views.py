@@ -17,12 +17,12 @@ from django.views.decorators.http import require_POST
 
 from departments.models import Department, Region
 
-from .. import deidentify, files, permissions, publication, selectors, services
+from .. import deidentify, files, permissions, publication, rules, selectors, services, workflow
 from ..contact import contact_for
 from ..exceptions import RuleViolation, TicketError
-from ..models import Category, Extension, Ticket, UrgencyClass
+from ..models import Category, Ticket, UrgencyClass
 from ..phones import phone_or_none
-from ..workflow import Action
+from ..workflow import Action, Status
 from .forms import ACTION_FORMS, PublicationForm
 from .intake import IntakeForm
 
@@ -30,8 +30,7 @@ from .intake import IntakeForm
 
 
 def _available(request, ticket) -> list[Action]:
-    active_units = frozenset(a.unit_id for a in ticket.prefetched_assignments if a.active)
-    return permissions.available_actions(request.user, ticket, active_unit_ids=active_units)
+    return permissions.available_actions(request.user, ticket, facts=ticket.facts)
 
 
 def _context(ma, request, ticket, **extra):
@@ -58,7 +57,9 @@ def _context(ma, request, ticket, **extra):
 
 
 def _deadlines(ticket):
-    """(label, deadline, done at, state) for each clock that has started."""
+    """(label, deadline, done at, state) for each clock that has started; while the ticket
+    waits for its lead unit to sign, also the end of that unit's return window (a limit on the
+    unit's right to send it back, not work that can be late: "passed" rather than "overdue")."""
     now = timezone.now()
     rows = [
         (_("accept"), ticket.accept_due_at, ticket.accepted_at),
@@ -76,13 +77,25 @@ def _deadlines(ticket):
         else:
             state = "overdue" if due < now else "running"
         result.append((label, due, done, state))
+    lead = ticket.facts.lead
+    if ticket.status == Status.DISPATCHED and lead is not None and lead.return_due_at:
+        state = "passed" if lead.return_due_at < now else "running"
+        dispatch_rows = [i for i, row in enumerate(result) if row[1] is ticket.dispatch_due_at]
+        after_dispatch = dispatch_rows[0] + 1 if dispatch_rows else 0
+        result.insert(after_dispatch, (_("return allowed until"), lead.return_due_at, None, state))
     return result
 
 
 def _load(ma, request, object_id) -> Ticket:
+    """The scoped ticket with its assignments and extension requests, and the rules' facts
+    built from them (so the buttons cost no further queries)."""
     ticket = ma.scoped_ticket(request, object_id)
     ticket.prefetched_assignments = list(
         ticket.assignments.select_related("unit").order_by("-dispatched_at", "role")
+    )
+    ticket.prefetched_extensions = list(ticket.extensions.order_by("-requested_at"))
+    ticket.facts = rules.Facts(
+        ticket, assignments=ticket.prefetched_assignments, extensions=ticket.prefetched_extensions
     )
     return ticket
 
@@ -100,8 +113,9 @@ def ticket_page(ma, request, object_id, *, reveal=False):
         public_description=publication.description(ticket),
         published_photos=[a for a in attachments if a.published],
         may_publish=permissions.may_decide_publication(request.user),
-        extensions=list(ticket.extensions.order_by("-requested_at")),
+        extensions=ticket.prefetched_extensions,
         callbacks=list(ticket.callbacks.select_related("unit").order_by("-recorded_at")),
+        pending_extension=ticket.facts.pending_extension,
     )
     return TemplateResponse(request, "admin/tickets/ticket/ticket.html", context)
 
@@ -120,7 +134,17 @@ def action_view(ma):
         ticket = _load(ma, request, object_id)
         page = reverse("admin:tickets_ticket_change", args=[ticket.pk])
         if action not in _available(request, ticket):
-            messages.error(request, _("This action is not available to you on this ticket now."))
+            # Say why when it is the ticket's state (e.g. the return window has passed).
+            reason = (
+                workflow.is_allowed(ticket.status, action)
+                and permissions.can(
+                    request.user, ticket, action, active_unit_ids=ticket.facts.active_unit_ids
+                )
+                and rules.refusal(ticket, action, ticket.facts, now=timezone.now())
+            )
+            messages.error(
+                request, reason or _("This action is not available to you on this ticket now.")
+            )
             return redirect(page)
         form_class = ACTION_FORMS[action]
         form = form_class(request.POST or None, ticket=ticket, user=request.user)
@@ -150,9 +174,7 @@ def action_view(ma):
                 selectors.duplicate_candidates(ticket) if action == Action.CLOSE_AT_INTAKE else ()
             ),
             pending_extension=(
-                ticket.extensions.filter(decision=Extension.Decision.PENDING).first()
-                if action == Action.DECIDE_EXTENSION
-                else None
+                ticket.facts.pending_extension if action == Action.DECIDE_EXTENSION else None
             ),
         )
         context["title"] = f"{action.label} · {ticket.number}"

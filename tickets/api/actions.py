@@ -7,8 +7,9 @@ allowed actions, and calls the service with the validated fields as keyword argu
 
 from dataclasses import dataclass
 
-from tickets import permissions, services, workflow
-from tickets.models import Assignment
+from django.utils import timezone
+
+from tickets import permissions, rules, services, workflow
 from tickets.workflow import Action
 
 from .serializers import actions as inputs
@@ -145,28 +146,24 @@ def acting_as(request, ticket, action: Action):
     return request.user
 
 
-def available_actions(request, ticket) -> list[str]:
-    """Endpoint names the caller may use on `ticket` now (status, role and client grants)."""
+def available_actions(request, ticket, *, now=None) -> list[str]:
+    """Endpoint names the caller may use on `ticket` now: the client's grants, then the same
+    question the ticket page asks (`permissions.may`: status, role and the ticket's state)."""
     from .scope import client_of
 
     client = client_of(request)
-    active_units = None
-    names = []
-    for endpoint in ENDPOINTS:
-        if not workflow.is_allowed(ticket.status, endpoint.action):
-            continue
-        if client is not None and not client.may(endpoint.action):
-            continue
-        kwargs = {}
-        if endpoint.action == Action.ADD_NOTE:
-            if active_units is None:
-                active_units = frozenset(
-                    Assignment.objects.filter(ticket=ticket, active=True).values_list(
-                        "unit_id", flat=True
-                    )
-                )
-            kwargs["active_unit_ids"] = active_units
-        actor = acting_as(request, ticket, endpoint.action)
-        if permissions.can(actor, ticket, endpoint.action, **kwargs):
-            names.append(endpoint.name)
-    return names
+    facts = rules.Facts(ticket)  # read on first use: most endpoints need none of it
+    now = now or timezone.now()
+    return [
+        endpoint.name
+        for endpoint in ENDPOINTS
+        if workflow.is_allowed(ticket.status, endpoint.action)
+        and (client is None or client.may(endpoint.action))
+        and permissions.may(
+            acting_as(request, ticket, endpoint.action),
+            ticket,
+            endpoint.action,
+            facts=facts,
+            now=now,
+        )
+    ]

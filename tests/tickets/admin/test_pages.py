@@ -246,7 +246,9 @@ def test_dashboard_figures(client, staff, lifecycle):
     figures = response.context["figures"]
     assert figures["intake_today"] == 2 and figures["intake_month"] == 2
     status_chart = response.context["charts"]["status"]
-    open_by_status = dict(zip(status_chart["labels"], status_chart["values"], strict=True))
+    open_by_status = dict(
+        zip(status_chart["labels"], status_chart["datasets"][0]["values"], strict=True)
+    )
     assert open_by_status["待受理"] == 1  # submitted
     (_kind, valid, rates) = response.context["rates"][0]
     assert valid == 1 and rates["resolution"] == "100.0%"
