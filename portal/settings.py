@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "tickets",
     "analytics",
     "clients",  # issue 5: API clients, staff tokens
+    "knowledge",  # issue 14: the knowledge base
 ]
 
 MIDDLEWARE = [
