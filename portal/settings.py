@@ -330,6 +330,12 @@ CELERY_BEAT_SCHEDULE = {
         "kwargs": {"recent": False},
         "options": {"expires": PORTAL_SWEEP_FULL_SECONDS},
     },
+    # Knowledge-base articles past their last valid day warn their unit (knowledge.sweeps).
+    "knowledge-expiry": {
+        "task": "knowledge.tasks.warn_expired_articles",
+        "schedule": PORTAL_SWEEP_FULL_SECONDS,
+        "options": {"expires": PORTAL_SWEEP_FULL_SECONDS},
+    },
     # Analytics summaries: recompute the days tickets changed on (analytics.refresh, issue 7).
     "refresh-statistics": {
         "task": "analytics.tasks.refresh_statistics",
