@@ -4,9 +4,9 @@ How an article scores for a query (the same on PostgreSQL and SQLite):
 - the query is cut into words (`knowledge.text`); each word, with its synonyms, is a concept;
 - a concept scores the rarity of its best-matching word, idf = ln(1 + (N − df + ½) / (df + ½))
   (BM25's), times the word's weight (1 for the word typed, 0.8 for a synonym, half that for a
-  single character), times BM25's length normalisation of the field it is found in (a short
-  title that has the word is more about it than a long one), times BODY_WEIGHT when the word is
-  only in the body, not in the title or keywords;
+  single character), times BM25's term weight in the title and keywords — which grows with how
+  often the word is there (in the title and again as a keyword) and shrinks with their length —
+  or, when the word is only in the body, BODY_WEIGHT times the body's length normalisation;
 - the caller adds points for conditions (`adjust`): the selectors favour articles about the
   caller's category and those written for the caller's place;
 - articles are ordered by score, then by how often they answered calls.
@@ -25,7 +25,7 @@ import math
 from django.db import connection
 from django.db.models import Avg, BooleanField, Case, Count, F, FloatField, Q, Value, When
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import Cast, Greatest, Length
+from django.db.models.functions import Cast, Greatest, Length, Replace
 
 from .text import Concept
 
@@ -81,13 +81,22 @@ def idf(n: int, df: int) -> float:
     return math.log(1 + (n - df + 0.5) / (df + 0.5))
 
 
-def _saturation(field: str, average: float, b: float):
-    """BM25's length normalisation for a word found once: (k1 + 1) / (1 + k1·(1 − b + b·L/avgL)),
-    1 for a field of average length, more for a short title, less for a long one."""
+def _length_norm(field: str, average: float, b: float):
+    """BM25's k1·(1 − b + b·L/avgL) for a field of length L."""
     length = Cast(Length(field), FloatField())
-    return Value(K1 + 1) / (
-        Value(1.0) + Value(K1) * (Value(1 - b) + Value(b) * length / Value(max(average, 1.0)))
-    )
+    return Value(K1) * (Value(1 - b) + Value(b) * length / Value(max(average, 1.0)))
+
+
+def _term_frequency(field: str, word: str):
+    """How often " word " occurs in the stored words of `field`."""
+    removed = Length(field) - Length(Replace(field, Value(f" {word} "), Value(" ")))
+    return Cast(removed, FloatField()) / Value(float(len(word)))
+
+
+def _bm25(word: str, field: str, norm: str):
+    """BM25's term weight tf·(k1 + 1) / (tf + k1·(1 − b + b·L/avgL)), without the idf."""
+    tf = _term_frequency(field, word)
+    return tf * Value(K1 + 1) / (tf + F(norm))
 
 
 def rank(articles, concepts: list[Concept], *, adjust=(), limit: int = 5) -> list:
@@ -108,12 +117,15 @@ def rank(articles, concepts: list[Concept], *, adjust=(), limit: int = 5) -> lis
     rarity = {w: idf(n, counts[f"df{i}"]) for i, w in enumerate(words) if counts[f"df{i}"]}
     if not rarity:
         return []
-    head, body = F("head_fit"), F("body_fit")
+    body = Value(K1 + 1) / (Value(1.0) + F("body_norm"))  # a body word counts once
     parts = []
     for concept in concepts:
         options = [
             Case(
-                When(in_head(w), then=Value(weight * rarity[w]) * head),
+                When(
+                    in_head(w),
+                    then=Value(weight * rarity[w]) * _bm25(w, "search_head", "head_norm"),
+                ),
                 When(contains_any([w]), then=Value(weight * rarity[w] * BODY_WEIGHT) * body),
                 default=Value(0.0),
                 output_field=FloatField(),
@@ -133,8 +145,8 @@ def rank(articles, concepts: list[Concept], *, adjust=(), limit: int = 5) -> lis
     return list(
         articles.filter(contains_any(rarity))
         .alias(
-            head_fit=_saturation("search_head", counts["_head"] or 1.0, HEAD_B),
-            body_fit=_saturation("search_body", counts["_body"] or 1.0, BODY_B),
+            head_norm=_length_norm("search_head", counts["_head"] or 1.0, HEAD_B),
+            body_norm=_length_norm("search_body", counts["_body"] or 1.0, BODY_B),
         )
         .annotate(score=score)
         .order_by("-score", "-usage_count", "-pk")[:limit]

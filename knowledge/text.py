@@ -47,6 +47,8 @@ SYNONYMS: tuple[frozenset[str], ...] = tuple(
         "养老金 退休金",
         "报销 结算",
         "交 缴 缴纳 缴费",
+        "领 领取 申领",
+        "单位 公司 企业 用人单位 老板",
         "停水 断水 没水",
         "停电 断电",
         "燃气 天然气 煤气",
@@ -91,10 +93,14 @@ def joined(tokens) -> str:
 
 
 def index_fields(*, title: str, keywords: str, body: str) -> tuple[str, str]:
-    """(search_head, search_body): the words of the title and keywords (the keywords also
-    whole, so "暖气不热" typed as a keyword matches that exact phrase), and of the body."""
-    head = [*words(title), *keyword_phrases(keywords), *words(keywords)]
-    return joined(head), joined(words(body))
+    """(search_head, search_body): the words of the title, then the keywords whole (so
+    "暖气不热" typed as a keyword is a word of its own) and cut; and the words of the body.
+    A word of the title that is also a keyword appears twice in the head: the search counts
+    it as more central (BM25's term frequency)."""
+    title_words = words(title)
+    keyword_words = list(dict.fromkeys([*keyword_phrases(keywords), *words(keywords)]))
+    head = [*title_words, *keyword_words]
+    return (f" {' '.join(head)} " if head else ""), joined(words(body))
 
 
 @dataclass(frozen=True)
