@@ -9,6 +9,10 @@ from knowledge import services
 from knowledge.models import Article
 from tests.factories import UserFactory
 
+# Fixtures of other test packages used here: the API's staff clients, the submission form.
+from tests.portal.conftest import details, tree, where  # noqa: F401
+from tests.tickets.api.conftest import as_staff  # noqa: F401
+
 Status = Article.Status
 
 
