@@ -3,10 +3,14 @@
 How an article scores for a query (the same on PostgreSQL and SQLite):
 - the query is cut into words (`knowledge.text`); each word, with its synonyms, is a concept;
 - a concept scores the rarity of its best-matching word, idf = ln(1 + (N − df + ½) / (df + ½))
-  (BM25's), times the word's weight (1 for the word typed, 0.8 for a synonym, half that for a
-  single character), times BM25's term weight in the title and keywords — which grows with how
-  often the word is there (in the title and again as a keyword) and shrinks with their length —
-  or, when the word is only in the body, BODY_WEIGHT times the body's length normalisation;
+  (BM25's; N and df over all published articles, cached for STATS_SECONDS), times the word's
+  weight (1 for the word typed, 0.8 for a synonym, half that for a single character), times
+  BM25's term weight tf·(k1 + 1) / (tf + k1) in the title and keywords — tf is 2 when the word
+  is in the title and again a keyword — plus BODY_WEIGHT when the body has it too. BM25's length
+  normalisation (b) is left out: a well-kept article lists many keywords and must not lose for
+  it (b = 0.2 and 0.5 put more wrong articles first in bench/knowledge_search.py);
+- two words typed next to each other and found together in the title or a keyword add
+  PHRASE_WEIGHT times their mean rarity ("燃气味" in 闻到燃气味怎么办);
 - the caller adds points for conditions (`adjust`): the selectors favour articles about the
   caller's category and those written for the caller's place;
 - articles are ordered by score, then by how often they answered calls.
@@ -15,31 +19,35 @@ list 材料.
 
 Finding the articles that contain a word: on PostgreSQL a GIN index over the generated column
 `search_vector` (to_tsvector('simple', search_head || search_body), migration 0002: the words
-are already cut, so the 'simple' configuration only splits on the spaces); on SQLite (the
-embedded demo) a scan for " word " in the stored words, which is fast enough for the few
-hundred articles of a demo.
+are already cut, so the 'simple' configuration only splits on the spaces; `fastupdate` off, as
+articles change seldom and a pending list would slow every search); on SQLite (the embedded
+demo) a scan for " word " in the stored words, fast enough for a demo's few hundred articles.
+The candidates are then scored by `_score_sql` on either database.
 """
 
 import math
 
+from django.core.cache import cache
 from django.db import connection
-from django.db.models import Avg, BooleanField, Case, Count, F, FloatField, Q, Value, When
+from django.db.models import BooleanField, Case, Count, FloatField, Q, Value, When
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import Cast, Greatest, Length, Replace
 
+from .models import Article
 from .text import Concept
+from .workflow import Status
 
 BODY_WEIGHT = 0.3
+PHRASE_WEIGHT = 0.5
 K1 = 1.2  # BM25's usual constant
-# How much a field's length weighs (BM25's b): little for the title and keywords, since a
-# well-kept article lists many keywords; BM25's usual 0.75 for the body.
-HEAD_B, BODY_B = 0.3, 0.75
+COMMON_SHARE = 0.05  # a word in more of the published articles than this is "common"
+STATS_KEY = "knowledge:search"
+STATS_SECONDS = 300  # how long the corpus size and word frequencies are cached
 
 CREATE_SEARCH_VECTOR = """
 ALTER TABLE knowledge_article ADD COLUMN IF NOT EXISTS search_vector tsvector
     GENERATED ALWAYS AS (to_tsvector('simple', search_head || ' ' || search_body)) STORED;
 CREATE INDEX IF NOT EXISTS knowledge_article_search ON knowledge_article
-    USING gin (search_vector);
+    USING gin (search_vector) WITH (fastupdate = off);
 """
 DROP_SEARCH_VECTOR = """
 DROP INDEX IF EXISTS knowledge_article_search;
@@ -73,81 +81,107 @@ def contains_any(words) -> Q | RawSQL:
     return found
 
 
-def in_head(word: str) -> Q:
-    return Q(search_head__contains=f" {word} ")
-
-
 def idf(n: int, df: int) -> float:
     return math.log(1 + (n - df + 0.5) / (df + 0.5))
 
 
-def _length_norm(field: str, average: float, b: float):
-    """BM25's k1·(1 − b + b·L/avgL) for a field of length L."""
-    length = Cast(Length(field), FloatField())
-    return Value(K1) * (Value(1 - b) + Value(b) * length / Value(max(average, 1.0)))
+def _score_sql(concepts: list[Concept], rarity: dict[str, float], phrases: list[str]):
+    """The score as one SQL expression with its parameters (portable: LIKE, LENGTH, REPLACE,
+    CASE; GREATEST on PostgreSQL, the scalar MAX on SQLite). Written as SQL rather than nested
+    ORM expressions because Django takes longer to compile those than the database to run it."""
+    table = "knowledge_article"
+    greatest = "GREATEST" if _postgres() else "MAX"
+    parts, params = [], []
+    for concept in concepts:
+        options = []
+        for word, weight in concept.alternatives.items():
+            if word not in rarity:
+                continue
+            value = weight * rarity[word]
+            # BM25's tf·(k1 + 1) / (tf + k1) for the title and keywords, where tf counts
+            # " word " in search_head; plus BODY_WEIGHT when the body has it too.
+            tf = (
+                f"(CAST(LENGTH({table}.search_head) - LENGTH(REPLACE({table}.search_head, %s, ' '))"
+                " AS REAL) / %s)"
+            )
+            options.append(
+                f"(CASE WHEN {table}.search_head LIKE %s THEN %s * {tf} * %s / ({tf} + %s)"
+                f" ELSE 0.0 END + CASE WHEN {table}.search_body LIKE %s THEN %s ELSE 0.0 END)"
+            )
+            spaced, length = f" {word} ", float(len(word))
+            params += [f"%{spaced}%", value, spaced, length, K1 + 1, spaced, length, K1]
+            params += [f"%{spaced}%", value * BODY_WEIGHT]
+        if options:
+            parts.append(options[0] if len(options) == 1 else f"{greatest}({', '.join(options)})")
+    for phrase in phrases:
+        first, second = phrase
+        if first in rarity and second in rarity:
+            parts.append(
+                f"CASE WHEN {table}.title LIKE %s OR {table}.keywords LIKE %s THEN %s ELSE 0.0 END"
+            )
+            pattern = f"%{first}{second}%"
+            params += [pattern, pattern, PHRASE_WEIGHT * (rarity[first] + rarity[second]) / 2]
+    return " + ".join(parts) or "0.0", params
 
 
-def _term_frequency(field: str, word: str):
-    """How often " word " occurs in the stored words of `field`."""
-    removed = Length(field) - Length(Replace(field, Value(f" {word} "), Value(" ")))
-    return Cast(removed, FloatField()) / Value(float(len(word)))
+def corpus() -> int:
+    """How many articles are published, cached for STATS_SECONDS."""
+    found = cache.get(STATS_KEY)
+    if found is None:
+        found = Article.objects.filter(status=Status.PUBLISHED).count()
+        cache.set(STATS_KEY, found, STATS_SECONDS)
+    return found
 
 
-def _bm25(word: str, field: str, norm: str):
-    """BM25's term weight tf·(k1 + 1) / (tf + k1·(1 − b + b·L/avgL)), without the idf."""
-    tf = _term_frequency(field, word)
-    return tf * Value(K1 + 1) / (tf + F(norm))
+def document_frequencies(words) -> dict[str, int]:
+    """How many published articles contain each word: cached per word for STATS_SECONDS; the
+    missing ones counted in one query over the articles that contain any of them (the index)."""
+    keys = {w: f"{STATS_KEY}:df:{w}" for w in words}
+    cached = cache.get_many(list(keys.values()))
+    found = {w: cached[k] for w, k in keys.items() if k in cached}
+    missing = [w for w in words if w not in found]
+    if missing:
+        counts = (
+            Article.objects.filter(status=Status.PUBLISHED)
+            .filter(contains_any(missing))
+            .aggregate(
+                **{f"df{i}": Count("pk", filter=contains_any([w])) for i, w in enumerate(missing)}
+            )
+        )
+        fresh = {w: counts[f"df{i}"] for i, w in enumerate(missing)}
+        cache.set_many({keys[w]: df for w, df in fresh.items()}, STATS_SECONDS)
+        found.update(fresh)
+    return found
 
 
-def rank(articles, concepts: list[Concept], *, adjust=(), limit: int = 5) -> list:
-    """The best `limit` of `articles` (a filtered queryset) for `concepts`; `adjust` is a list
-    of (condition, points) added to the score of the articles that meet the condition. Two
-    queries: the document frequency of each word (and the fields' average lengths), then the
-    scored, ordered, limited list."""
+def rank(articles, concepts: list[Concept], *, phrases=(), adjust=(), limit: int = 5) -> list:
+    """The best `limit` of `articles` (a filtered queryset of published articles) for
+    `concepts`; `phrases` are pairs of words typed next to each other (found together in a
+    title or the keywords, they add PHRASE_WEIGHT); `adjust` is a list of (condition, points)
+    added to the score of the articles that meet the condition. One query when the words'
+    statistics are cached (see `document_frequencies`), else two or three."""
     words = sorted({w for c in concepts for w in c.alternatives})
     if not words:
         return []
-    counts = articles.aggregate(
-        _n=Count("pk"),
-        _head=Avg(Length("search_head")),
-        _body=Avg(Length("search_body")),
-        **{f"df{i}": Count("pk", filter=contains_any([w])) for i, w in enumerate(words)},
-    )
-    n = counts["_n"]
-    rarity = {w: idf(n, counts[f"df{i}"]) for i, w in enumerate(words) if counts[f"df{i}"]}
-    if not rarity:
+    n = corpus()
+    frequencies = {w: df for w, df in document_frequencies(words).items() if df}
+    if not frequencies:
         return []
-    body = Value(K1 + 1) / (Value(1.0) + F("body_norm"))  # a body word counts once
-    parts = []
-    for concept in concepts:
-        options = [
-            Case(
-                When(
-                    in_head(w),
-                    then=Value(weight * rarity[w]) * _bm25(w, "search_head", "head_norm"),
-                ),
-                When(contains_any([w]), then=Value(weight * rarity[w] * BODY_WEIGHT) * body),
-                default=Value(0.0),
-                output_field=FloatField(),
-            )
-            for w, weight in concept.alternatives.items()
-            if w in rarity
-        ]
-        if options:
-            parts.append(options[0] if len(options) == 1 else Greatest(*options))
+    rarity = {w: idf(n, df) for w, df in frequencies.items()}
+    # The candidates are the articles with one of the query's selective words: a common word
+    # (办理, 申请, 不) still scores, but would bring in a large part of the base to score for
+    # nothing, as an article with none of the rarer words cannot come first.
+    selective = [w for w, df in frequencies.items() if df <= COMMON_SHARE * n] or [
+        min(frequencies, key=frequencies.get)
+    ]
+    sql, params = _score_sql(concepts, rarity, list(phrases))
+    score = RawSQL(sql, params, output_field=FloatField())
     for condition, points in adjust:
-        parts.append(
-            Case(When(condition, then=Value(points)), default=Value(0.0), output_field=FloatField())
+        score = score + Case(
+            When(condition, then=Value(points)), default=Value(0.0), output_field=FloatField()
         )
-    score = parts[0]
-    for part in parts[1:]:
-        score = score + part
     return list(
-        articles.filter(contains_any(rarity))
-        .alias(
-            head_norm=_length_norm("search_head", counts["_head"] or 1.0, HEAD_B),
-            body_norm=_length_norm("search_body", counts["_body"] or 1.0, BODY_B),
-        )
+        articles.filter(contains_any(selective))
         .annotate(score=score)
         .order_by("-score", "-usage_count", "-pk")[:limit]
     )

@@ -63,26 +63,25 @@ def about_category(category) -> Q | None:
     return Q(Exists(through.objects.filter(article_id=OuterRef("pk"), category_id__in=ids)))
 
 
+def _place_ids(region) -> set[int]:
+    """The region, the places containing it and the places inside it (three levels at most)."""
+    ids = {r.pk for r in region.lineage()}
+    ids |= set(
+        Region.objects.filter(
+            Q(parent=region) | Q(parent__parent=region) | Q(parent__parent__parent=region)
+        ).values_list("pk", flat=True)
+    )
+    return ids
+
+
 def for_place(articles: QuerySet, region) -> QuerySet:
     """Articles that hold at `region`: city-wide ones (no place), and those for the region, a
     place containing it, or a place inside it."""
     if region is None:
         return articles
     region = region if isinstance(region, Region) else Region.objects.get(pk=region)
-    around = [r.pk for r in region.lineage()]
-    through = Article.regions.through
-    rows = through.objects.filter(article_id=OuterRef("pk"))
-    return articles.filter(
-        ~Exists(rows)
-        | Exists(
-            rows.filter(
-                Q(region_id__in=around)
-                | Q(region__parent=region)
-                | Q(region__parent__parent=region)
-                | Q(region__parent__parent__parent=region)
-            )
-        )
-    )
+    rows = Article.regions.through.objects.filter(article_id=OuterRef("pk"))
+    return articles.filter(~Exists(rows) | Exists(rows.filter(region_id__in=_place_ids(region))))
 
 
 def article_search(
@@ -109,7 +108,9 @@ def article_search(
     adjust = [(local, LOCAL_BOOST if region is not None else -ELSEWHERE_PENALTY)]
     if boost is not None:
         adjust.append((boost, CATEGORY_BOOST))
-    return search.rank(articles, concepts, adjust=adjust, limit=limit)
+    return search.rank(
+        articles, concepts, phrases=text.query_phrases(query), adjust=adjust, limit=limit
+    )
 
 
 def article_list_for(user) -> QuerySet:

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import rjieba
 
-WORD = re.compile(r"^\w+$")
+WORD = re.compile(r"^[^\W_]+$")  # letters and digits of any script; no "_" (a LIKE wildcard)
 
 # Question words and particles residents add to every question; they tell nothing about which
 # article is meant.
@@ -76,7 +76,7 @@ def words(text: str) -> list[str]:
     seen: dict[str, None] = {}
     for token in rjieba.cut_for_search(text or ""):
         token = token.strip().lower()
-        if token and WORD.match(token) and token not in STOP_WORDS and token != "_":
+        if token and WORD.match(token) and token not in STOP_WORDS:
             seen.setdefault(token, None)
     return list(seen)
 
@@ -124,3 +124,19 @@ def query_concepts(query: str, *, limit: int = 12) -> list[Concept]:
                 alternatives.setdefault(other, SYNONYM_WEIGHT * _weight(other))
         concepts.append(Concept(alternatives))
     return concepts
+
+
+def query_phrases(query: str) -> list[tuple[str, str]]:
+    """Pairs of words typed right next to each other (precise cut; a stop word or punctuation
+    between them breaks the pair): "家里有燃气味" → [("燃气", "味")]. Found together in a title
+    or a keyword, they mark a closer match."""
+    pairs, previous = [], None
+    for token in rjieba.cut(query or ""):
+        token = token.strip().lower()
+        if not token or not WORD.match(token) or token in STOP_WORDS:
+            previous = None
+            continue
+        if previous is not None:
+            pairs.append((previous, token))
+        previous = token
+    return pairs
