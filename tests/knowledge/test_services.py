@@ -182,3 +182,13 @@ def test_only_a_published_article_in_effect_can_answer_a_call(write, status, shi
 def test_an_unknown_article_cannot_be_cited(db):
     with pytest.raises(ValidationError):
         services.citable_article(123456)
+
+
+def test_reindex_recomputes_stale_search_words(write):
+    from django.core.management import call_command
+
+    article = write("暖气不热找谁")
+    Article.objects.filter(pk=article.pk).update(search_head=" old ", search_body="")
+    call_command("reindex_articles", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    article.refresh_from_db()
+    assert " 暖气 " in article.search_head and " old " not in article.search_head
