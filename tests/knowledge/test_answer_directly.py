@@ -5,9 +5,11 @@ and every refusal storing nothing."""
 from datetime import timedelta
 
 import pytest
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from knowledge.models import Article, ArticleUse
 from portal.presenters import timeline
@@ -176,8 +178,10 @@ def test_the_picker_marks_expired_and_internal_articles(client, write, staff):
     response = client.get(reverse("admin:knowledge_article_pick"), {"term": "暖气不热"})
     texts = [r["text"] for r in response.json()["results"]]
     assert len(texts) == 3 and not any("草稿" in t for t in texts)
-    assert any(t.startswith("[expired, do not use]") and "旧口径" in t for t in texts)
-    assert any(t.startswith("[internal]") and "内部" in t for t in texts)
+    with translation.override(settings.LANGUAGE_CODE):  # the language the view answered in
+        expired, internal = gettext("[expired, do not use]"), gettext("[internal]")
+    assert any(t.startswith(expired) and "旧口径" in t for t in texts)
+    assert any(t.startswith(internal) and "暖气不热 内部" in t for t in texts)
 
 
 def test_the_picker_is_closed_to_anonymous_users(client):
@@ -209,3 +213,12 @@ def test_the_api_refuses_an_expired_article_naming_the_field(as_staff, consultat
     assert response.status_code == 400
     assert "article" in response.json()
     assert Ticket.objects.get(pk=ticket.pk).status == "submitted"
+
+
+def test_the_staff_ticket_page_names_the_article_cited(client, consultation, write, staff):
+    article = write("楼牌号缺失找谁")
+    ticket = consultation()
+    services.ticket_answer_directly(ticket_id=ticket.pk, actor=staff["operator"], article=article)
+    client.force_login(staff["operator"])
+    page = client.get(reverse("admin:tickets_ticket_change", args=[ticket.pk]))
+    assert f'href="/faq/{article.pk}/">楼牌号缺失找谁</a>' in page.content.decode()
