@@ -3,7 +3,7 @@ repeat demands, monthly-topic candidates. Each page is a table (with a chart whe
 the same table as CSV (`?format=csv`). Pages read the summary tables only."""
 
 import csv
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 from urllib.parse import urlencode
 
 from django import forms
@@ -567,6 +567,64 @@ def topics_view(request):
     )
 
 
+def knowledge_view(request):
+    """How often each knowledge-base article answered a call (issue 14)."""
+    from knowledge.selectors import article_usage
+
+    _guard(request)
+    today = timezone.localdate()
+    form, data = _bound(
+        PeriodFilter, request, first=f"{today - timedelta(days=29)}", last=f"{today}"
+    )
+    for name in ("granularity", "by", "place", "level"):
+        del form.fields[name]
+    last = data.get("last") or today
+    first = data.get("first") or last - timedelta(days=29)
+    since = timezone.make_aware(datetime.combine(first, time.min))
+    until = timezone.make_aware(datetime.combine(last + timedelta(days=1), time.min))
+    change = "admin:knowledge_article_change"
+    articles = list(article_usage(since=since, until=until))
+    rows = [
+        [
+            {"text": a.title, "url": reverse(change, args=[a.pk])},
+            a.owner.name,
+            a.get_status_display() + (f" · {_('expired')}" if a.expired(today) else ""),
+            a.get_audience_display(),
+            a.uses_in_period,
+            a.usage_count,
+            "—" if a.last_used is None else f"{timezone.localtime(a.last_used):%Y-%m-%d}",
+        ]
+        for a in articles
+    ]
+    top = [a for a in articles if a.uses_in_period][:15]
+    return _page(
+        request,
+        title=_("Knowledge-base use"),
+        help_text=_(
+            "How many consultations each article answered (answered directly citing it), in "
+            "the period and in all. Published articles that answered none in the period are "
+            "listed last: candidates for better keywords, or for withdrawal."
+        ),
+        form=form,
+        headers=[
+            _("article"),
+            _("owning unit"),
+            _("status"),
+            _("audience"),
+            _("uses in the period"),
+            _("uses in all"),
+            _("last used"),
+        ],
+        rows=rows,
+        chart={
+            "type": "bar",
+            "labels": [a.title[:20] for a in top],
+            "values": [a.uses_in_period for a in top],
+        },
+        csv_name=f"knowledge-use-{first:%Y%m%d}-{last:%Y%m%d}",
+    )
+
+
 PAGES = [  # (url name, query, label): the navigation above every analytics page
     ("admin:analytics_rates", "", _("Rankings")),
     ("admin:analytics_intake", "", _("Intake")),
@@ -574,6 +632,7 @@ PAGES = [  # (url name, query, label): the navigation above every analytics page
     ("admin:analytics_hotspots", "", _("Hotspots")),
     ("admin:analytics_repeats", "", _("Repeat demands")),
     ("admin:analytics_topics", "", _("Monthly topic")),
+    ("admin:analytics_knowledge", "", _("Knowledge base")),
 ]
 
 
@@ -586,4 +645,5 @@ def urls(site):
         path("analytics/hotspots/", wrap(hotspots_view), name="analytics_hotspots"),
         path("analytics/repeats/", wrap(repeats_view), name="analytics_repeats"),
         path("analytics/topics/", wrap(topics_view), name="analytics_topics"),
+        path("analytics/knowledge/", wrap(knowledge_view), name="analytics_knowledge"),
     ]

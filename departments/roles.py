@@ -24,7 +24,19 @@ _TICKET_READ = [
     "departments.view_department",
     "departments.view_region",
 ]
-_HOTLINE = [*_TICKET_READ, "portal.view_citizen", "departments.view_dispatchrule"]
+# The knowledge base (issue 14): writing is scoped per unit by knowledge.permissions.
+_KNOWLEDGE = [
+    "knowledge.view_article",
+    "knowledge.add_article",
+    "knowledge.change_article",
+    "knowledge.view_articleversion",
+]
+_HOTLINE = [
+    *_TICKET_READ,
+    *_KNOWLEDGE,
+    "portal.view_citizen",
+    "departments.view_dispatchrule",
+]
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.OPERATOR: _HOTLINE,
@@ -38,8 +50,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "accounts.delete_failedlogin",
     ],
     Role.ANALYST: _TICKET_READ,
-    Role.HANDLER: _TICKET_READ,
-    Role.UNIT_HEAD: [*_TICKET_READ, "departments.view_membership"],
+    Role.HANDLER: [*_TICKET_READ, *_KNOWLEDGE],
+    Role.UNIT_HEAD: [*_TICKET_READ, *_KNOWLEDGE, "departments.view_membership"],
 }
 
 

@@ -36,6 +36,7 @@ class Step:
     unit: str
     text: str
     action: str
+    link: str = ""  # a page for the resident: the knowledge-base article an answer cites
 
 
 @dataclass(frozen=True)
@@ -75,6 +76,10 @@ def _title(event) -> str:
         case Action.ACCEPT:
             return _("Accepted by the hotline")
         case Action.ANSWER_DIRECTLY:
+            if data.get("article_title"):
+                return _("Answered by the hotline with the article “%(title)s”") % {
+                    "title": data["article_title"]
+                }
             return _("Answered by the hotline")
         case Action.CLOSE_AT_INTAKE:
             if data.get("outcome") == Outcome.DUPLICATE:
@@ -123,6 +128,9 @@ def timeline(events) -> list[Step]:
             unit=event.unit.display_name if event.unit_id else "",
             text=event.note if event.action in NOTE_SHOWN else "",
             action=event.action,
+            link=(event.data or {}).get("article_url", "")
+            if event.action == Action.ANSWER_DIRECTLY
+            else "",
         )
         for event in events
     ]

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "tickets",
     "analytics",
     "clients",  # issue 5: API clients, staff tokens
+    "knowledge",  # issue 14: the knowledge base
 ]
 
 MIDDLEWARE = [
@@ -399,6 +400,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "tickets.tasks.run_sweeps",
         "schedule": PORTAL_SWEEP_FULL_SECONDS,
         "kwargs": {"recent": False},
+        "options": {"expires": PORTAL_SWEEP_FULL_SECONDS},
+    },
+    # Knowledge-base articles past their last valid day warn their unit (knowledge.sweeps).
+    "knowledge-expiry": {
+        "task": "knowledge.tasks.warn_expired_articles",
+        "schedule": PORTAL_SWEEP_FULL_SECONDS,
         "options": {"expires": PORTAL_SWEEP_FULL_SECONDS},
     },
     # Analytics summaries: recompute the days tickets changed on (analytics.refresh, issue 7).

@@ -60,6 +60,7 @@ RESIDENT_KINDS = frozenset(
         Kind.REPLIED,
         Kind.CALLED_BACK,
         Kind.REOPENED,
+        Kind.ANSWERED,
     }
 )
 
@@ -94,6 +95,8 @@ def render(notification: Notification, *, items=()) -> Text:
     with translation.override(notification.language or settings.LANGUAGE_CODE):
         if notification.kind == Kind.DIGEST:
             return _digest(notification, items)
+        if notification.kind == Kind.ARTICLE_EXPIRED:
+            return _article(notification)
         if notification.kind in RESIDENT_KINDS:
             return _resident(notification)
         return _staff(notification)
@@ -111,12 +114,13 @@ def _resident(notification: Notification) -> Text:
         "redispatch": data.get("redispatch", False),
         "due": when(data.get("due")),
         "solved": data.get("solved"),
+        "article_url": site_url(data["article_url"]) if data.get("article_url") else "",
     }
     sms = render_to_string(f"notifications/sms/{notification.kind}.txt", context).strip()
     if notification.channel == Notification.Channel.SMS:
         return Text(subject="", body=sms)
     reply = ""
-    if notification.kind == Kind.REPLIED and data.get("event"):
+    if notification.kind in (Kind.REPLIED, Kind.ANSWERED) and data.get("event"):
         reply = (
             TicketEvent.objects.filter(pk=data["event"], public=True)
             .values_list("note", flat=True)
@@ -155,6 +159,22 @@ def _staff(notification: Notification) -> Text:
     return Text(
         subject=render_to_string("notifications/email/staff_subject.txt", context).strip(),
         body=render_to_string("notifications/email/staff_body.txt", context),
+    )
+
+
+def _article(notification: Notification) -> Text:
+    """A knowledge-base article of the recipient's unit is past its last valid day."""
+    article = notification.article
+    context = {
+        "title": article.title,
+        "unit": article.owner.name,
+        "valid_until": date_format(article.valid_until, "Y-m-d") if article.valid_until else "",
+        "admin_url": site_url(reverse("admin:knowledge_article_change", args=[article.pk])),
+        "reminders_url": site_url(reverse("admin:tickets_reminder_changelist")),
+    }
+    return Text(
+        subject=render_to_string("notifications/email/article_subject.txt", context).strip(),
+        body=render_to_string("notifications/email/article_body.txt", context),
     )
 
 

@@ -134,7 +134,7 @@ def deliver(notification_id: int, *, retries: int = 0, last_try: bool = False) -
     """One delivery attempt of one row (the Celery task's body)."""
     notification = (
         Notification.objects.select_for_update(of=("self",))
-        .select_related("ticket__category", "ticket__lead_unit", "recipient")
+        .select_related("ticket__category", "ticket__lead_unit", "recipient", "article__owner")
         .filter(pk=notification_id)
         .first()
     )

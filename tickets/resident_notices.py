@@ -3,8 +3,9 @@
 Residents hear about: the submission itself (web, app, API, Open311: number, access code and what
 happens next), acceptance (number and access code; a phone ticket is accepted at intake),
 dispatch, an approved extension, the reply (with the link to rate it), the result of the
-callback a callback operator recorded (with the way to ask for reopening) and a reopening. Each goes
-by SMS when the contact number is a mobile (a landline caller gets none) and by e-mail when an
+callback a callback operator recorded (with the way to ask for reopening), a reopening, and a
+consultation answered directly (with the public link of the knowledge-base article cited). Each
+goes by SMS when the contact number is a mobile (a landline caller gets none) and by e-mail when an
 address was given.
 
 A dispatch after a return says plainly that the demand now goes to another unit, naming it. A
@@ -41,6 +42,7 @@ KIND_FOR_ACTION = {
     Action.REPLY: Kind.REPLIED,
     Action.REOPEN: Kind.REOPENED,
     Action.RECORD_CALLBACK: Kind.CALLED_BACK,
+    Action.ANSWER_DIRECTLY: Kind.ANSWERED,
 }
 
 
@@ -118,6 +120,8 @@ def _facts(ticket: Ticket, kind: Kind, event: TicketEvent) -> dict:
         facts["due"] = event.data.get("reply_due_at", "")
     if kind == Kind.CALLED_BACK:
         facts["solved"] = bool(event.data.get("solved"))
+    if kind == Kind.ANSWERED and event.data.get("article_url"):
+        facts["article_url"] = event.data["article_url"]  # the public article's path
     return facts
 
 

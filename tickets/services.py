@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 from departments.calendar import work_calendar
 from departments.catalogue import suggest_lead_unit
 from departments.models import Department, Membership, Region
+from knowledge import services as knowledge
 
 from . import (
     events,
@@ -380,19 +381,39 @@ def ticket_accept(
 
 
 @transaction.atomic(durable=True)
-def ticket_answer_directly(*, ticket_id: int, actor, answer: str) -> Ticket:
-    """Close a consultation answered on the spot from the knowledge base."""
+def ticket_answer_directly(*, ticket_id: int, actor, answer: str = "", article=None) -> Ticket:
+    """Close a consultation answered on the spot from the knowledge base.
+
+    `article` (an Article or its id, optional) is the knowledge-base article the operator
+    answered with: it must be published and in effect; it is cited in the event (the public
+    trajectory names its title, `data["article"]`), counted as one use, and its public link goes
+    to the resident. `answer` (what the operator said) is required without an article."""
     ticket = _lock(ticket_id)
     old, new = _transition(ticket, actor, Action.ANSWER_DIRECTLY)
     errors: dict = {}
-    answer = required_text(answer, "answer", errors)
+    cited = None
+    if article not in (None, ""):
+        try:
+            cited = knowledge.citable_article(article)
+        except ValidationError as error:
+            errors.update(error.message_dict)
+    # Without an article the operator's words are the answer; with one they are optional.
+    answer = (answer or "").strip() if cited else required_text(answer, "answer", errors)
     _raise_if(errors)
     now = timezone.now()
     _check_rules(ticket, Action.ANSWER_DIRECTLY, now)
     ticket.status, ticket.outcome = new, Outcome.ANSWERED
-    ticket.reply_text, ticket.replied_at, ticket.closed_at = answer, now, now
+    ticket.reply_text = answer or cited.title
+    ticket.replied_at, ticket.closed_at = now, now
     ticket.accepted_at = ticket.accepted_at or now
     _save(ticket, ["status", "outcome", "reply_text", "replied_at", "closed_at", "accepted_at"])
+    data = {}
+    if cited is not None:
+        data = {
+            "article": cited.pk,
+            "article_title": cited.title,
+            "article_url": cited.get_public_url() or "",
+        }
     event = events.record(
         ticket,
         action=Action.ANSWER_DIRECTLY,
@@ -400,8 +421,11 @@ def ticket_answer_directly(*, ticket_id: int, actor, answer: str) -> Ticket:
         from_status=old,
         unit=_hotline_unit(actor),
         note=answer,
+        data=data,
         at=now,
     )
+    if cited is not None:
+        knowledge.article_record_use(article=cited, ticket=ticket, actor=actor, at=now)
     _announce(ticket, Action.ANSWER_DIRECTLY, event)
     return ticket
 

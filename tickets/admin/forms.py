@@ -13,6 +13,8 @@ from django.utils.translation import gettext_lazy as _
 
 from departments.catalogue import suggest_lead_unit
 from departments.models import Department, Region
+from knowledge.admin.picker import article_field
+from knowledge.selectors import article_search
 
 from .. import rules, selectors, services
 from ..models import (
@@ -147,12 +149,39 @@ class AcceptForm(ActionForm):
 
 
 class AnswerDirectlyForm(ActionForm):
+    """Answer with a knowledge-base article (picked by typing; the best match for the ticket's
+    description, category and place comes preselected) and/or in the operator's words."""
+
     action = Action.ANSWER_DIRECTLY
-    answer = forms.CharField(label=_("answer given to the resident"), widget=forms.Textarea)
+    answer = forms.CharField(
+        label=_("answer given to the resident"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Optional when an article is chosen: the resident gets its link."),
+    )
+
+    def __init__(self, *args, ticket, **kwargs):
+        super().__init__(*args, ticket=ticket, **kwargs)
+        self.fields["article"] = article_field(
+            required=False,
+            help_text=_("Type words of the question; expired articles are marked and refused."),
+        )
+        self.order_fields(["article", "answer"])
+        best = article_search(
+            query=ticket.description,
+            audience="staff",
+            user=self.user,
+            category=ticket.category_id,
+            region=ticket.region_id,
+            limit=1,
+        )
+        if best:
+            self.initial["article"] = best[0].pk
 
     def perform(self):
+        d = self.cleaned_data
         return services.ticket_answer_directly(
-            ticket_id=self.ticket.pk, actor=self.user, answer=self.cleaned_data["answer"]
+            ticket_id=self.ticket.pk, actor=self.user, answer=d["answer"], article=d["article"]
         )
 
 

@@ -106,7 +106,7 @@ class ReminderAdmin(ReadOnlyMixin, admin.ModelAdmin):
 
     list_display = ["created_at", "ticket_link", "kind", "deadline", "status"]
     list_filter = ["kind", "status"]
-    list_select_related = ["ticket"]
+    list_select_related = ["ticket", "article"]
     show_full_result_count = False
     fields = ["ticket_link", "kind", "deadline", "channel", "status", "created_at", "sent_at"]
     readonly_fields = fields
@@ -124,5 +124,8 @@ class ReminderAdmin(ReadOnlyMixin, admin.ModelAdmin):
 
     @admin.display(description=_("ticket"), ordering="ticket__number")
     def ticket_link(self, obj):
+        if obj.ticket_id is None and obj.article_id:  # a knowledge-base article's notice
+            url = reverse("admin:knowledge_article_change", args=[obj.article_id])
+            return format_html('<a href="{}">{}</a>', url, obj.article.title)
         url = reverse("admin:tickets_ticket_change", args=[obj.ticket_id])
         return format_html('<a href="{}">{}</a>', url, obj.ticket.number)

@@ -8,7 +8,10 @@ Invariants:
   event they report; for a repeated escalation: the day's repetition of the overdue deadline);
 - a row is delivered at most once: delivery locks it, and a `sent` row is never sent again; the
   row's id is the idempotency key handed to the channel (`Notification.idempotency_key`);
-- rows held for a unit's daily digest are sent as part of one `digest` row (ticket empty).
+- rows held for a unit's daily digest are sent as part of one `digest` row (ticket empty);
+- a row is about a ticket, or (for a knowledge-base article past its last valid day, issue 14)
+  about an article, with its own unique key (article, kind, recipient, deadline); the digest
+  alone is about neither.
 """
 
 from django.conf import settings
@@ -37,6 +40,8 @@ class Notification(models.Model):
         RETURN_PENDING = "return_pending", _("returned ticket waiting for re-dispatch")
         CALLBACK_DUE = "callback_due", _("callback due soon")
         CALLBACK_OVERDUE = "callback_overdue", _("callback overdue")
+        # A knowledge-base article past its last valid day, for its owning unit (knowledge.sweeps).
+        ARTICLE_EXPIRED = "article_expired", _("knowledge article expired")
         DIGEST = "digest", _("daily digest")
         # The resident's notices, sent when the ticket changes (tickets.resident_notices).
         SUBMITTED = "submitted", _("demand received")
@@ -46,6 +51,7 @@ class Notification(models.Model):
         REPLIED = "replied", _("reply ready")
         REOPENED = "reopened", _("demand reopened")
         CALLED_BACK = "called_back", _("callback result")
+        ANSWERED = "answered", _("consultation answered")
 
     class Channel(models.TextChoices):
         EMAIL = "email", _("e-mail")
@@ -68,6 +74,16 @@ class Notification(models.Model):
         db_index=False,  # covered by the unique constraints, which start with the ticket
     )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind)
+    article = models.ForeignKey(
+        "knowledge.Article",
+        verbose_name=_("article"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,  # covered by the unique constraint, which starts with the article
+        help_text=_("For notices about a knowledge-base article rather than a ticket."),
+    )
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("staff recipient"),
@@ -123,9 +139,15 @@ class Notification(models.Model):
                 condition=Q(kind="digest"),
                 name="notification_one_digest_a_day",
             ),
+            # One warning per (article, recipient, last valid day).
+            models.UniqueConstraint(
+                fields=["article", "kind", "recipient", "deadline"],
+                condition=Q(article__isnull=False),
+                name="notification_once_per_article",
+            ),
             models.CheckConstraint(
-                condition=Q(kind="digest") | Q(ticket__isnull=False),
-                name="notification_has_ticket",
+                condition=Q(kind="digest") | Q(ticket__isnull=False) | Q(article__isnull=False),
+                name="notification_has_subject",
             ),
         ]
         indexes = [
@@ -148,7 +170,7 @@ class Notification(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.get_kind_display()} · {self.ticket_id or '—'}"
+        return f"{self.get_kind_display()} · {self.ticket_id or self.article_id or '—'}"
 
     @property
     def idempotency_key(self) -> str:

@@ -7,6 +7,7 @@ from django.db import connection
 from tqdm import tqdm
 
 from analytics import refresh
+from knowledge.demo.loader import load_demo_articles
 from portal.demo.city import load_city, write_logins
 from portal.demo.generator import generate
 from tickets.models import Ticket
@@ -35,6 +36,7 @@ class Command(BaseCommand):
         started = time.monotonic()
         logins = load_city()
         self.stdout.write(f"Demo city loaded in {time.monotonic() - started:.1f} s.")
+        self.stdout.write(f"Knowledge base: {load_demo_articles()} demo articles added.")
         if if_empty and Ticket.objects.exists():
             self.stdout.write("Tickets exist already: none generated.")
             tickets = 0

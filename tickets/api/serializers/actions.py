@@ -26,6 +26,16 @@ class AcceptInputSerializer(serializers.Serializer):
 
 class AnswerDirectlyInputSerializer(serializers.Serializer):
     answer = _text()
+    article = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        min_value=1,
+        help_text=(
+            "id of the knowledge-base article answered with (published and in effect): cited "
+            "in the trajectory, counted, its public link sent to the resident; `answer` may "
+            "then be left out"
+        ),
+    )
 
 
 class CloseAtIntakeInputSerializer(serializers.Serializer):
