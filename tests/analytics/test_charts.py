@@ -272,7 +272,7 @@ def test_chinese_values_are_not_padded_with_spaces_in_the_catalogue():
     from tests.portal.test_translations import po_entries
 
     padded = []
-    for _msgid, msgstr in po_entries():
+    for _context, _msgid, msgstr in po_entries():
         if not re.search(f"[{HAN}]", msgstr) or "%%(" in msgstr:  # %%: a script's counter
             continue
         filled = re.sub(r"%\((\w+)\)s", lambda m: CHINESE_VALUES.get(m[1], "X"), msgstr)

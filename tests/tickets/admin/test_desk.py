@@ -21,6 +21,12 @@ pytestmark = pytest.mark.django_db
 LIST = "admin:tickets_ticket_changelist"
 
 
+@pytest.fixture(autouse=True)
+def sessions_outlive_the_travel(settings):
+    """These tests travel days ahead; a staff session lasts a working day (accounts.signals)."""
+    settings.PORTAL_STAFF_SESSION_SECONDS = 30 * 86400
+
+
 def page(client, ticket):
     return client.get(reverse("admin:tickets_ticket_change", args=[ticket.pk]))
 
