@@ -183,8 +183,21 @@ def _classify(raw: str, after: str) -> Kind | None:
     return None
 
 
+# A span of years (2025-2026供暖季, 2019—2021年): two years, the second a little later.
+_YEAR_SPAN = re.compile(r"(?<!\d)((?:19|20)\d{2})\s?[-–—~～至到]\s?((?:19|20)\d{2})(?!\d)")
+
+
+def _blank_year_spans(view: str) -> str:
+    def blank(m):
+        first, last = int(m.group(1)), int(m.group(2))
+        return "#" * len(m.group()) if 0 < last - first <= 10 else m.group()
+
+    return _YEAR_SPAN.sub(blank, view)
+
+
 def _numbers(text: str):
     view = _DATE_IN_TEXT.sub(lambda m: "#" * len(m.group()), _ascii(text))
+    view = _blank_year_spans(view)
     for m in _RUN.finditer(view):
         raw = m.group()
         if sum(c.isdigit() for c in raw) < 7:
@@ -332,6 +345,7 @@ _WEAK_CUES = re.compile(
     r"(?:本人|我是|业主|住户|居民|老人|家属|患者|租户|房东|我爸|我妈|我父亲|我母亲|我爱人|我丈夫|"
     r"我妻子|我老公|我老婆|经理|主任|书记|网格员|保安|物业|工作人员|民警|司机|师傅|负责人|经办人)\s*[:：]?\s*"
 )
+_SEPARATORS = (":", "：", "是", "为", "叫")
 _SURNAME_CUE = re.compile(r"(?<!百)(?:姓|贵姓)\s*[:：是为]?\s*")
 _TITLED = re.compile(rf"(?P<name>[\u4e00-\u9fff]{{1,4}}?)(?:{_TITLES})")
 _LATIN_NAME = re.compile(r"[A-Z][a-z]+(?: [A-Z][a-z]+){0,2}")
@@ -377,7 +391,13 @@ def _names(text: str):
             or text.startswith(_NOT_NAMES, i)
         ):
             continue
-        surname = _surname_length(text, i, trusted_only=False) or 1
+        surname = _surname_length(text, i, trusted_only=False)
+        if not surname and not m.group().rstrip().endswith(_SEPARATORS):
+            # A cue glued to the next word names someone only if a surname (or 小王, 老李)
+            # follows: 申请人民调解, 来电人询问, 户主携带 are ordinary words.
+            if text[i] not in "小老阿" or not _surname_length(text, i + 1, trusted_only=False):
+                continue
+        surname = surname or 1
         end = _name_end(text, i + surname, 2 if surname == 1 else 3)
         if end > i + surname or text.startswith(("先生", "女士"), end):
             yield Kind.NAME, i, end
@@ -397,9 +417,11 @@ def _names(text: str):
     for m in _TITLED.finditer(text):
         # The leftmost surname in front of the title starts the name (王建国先生, 李女士).
         name = m.group("name")
+        # 王总 is a surname and the title alone (施工总承包, 支付负总责 are not names).
+        given_max = 0 if m.group().endswith("总") else 2
         for offset in range(len(name)):
             surname = _surname_length(text, m.start() + offset, trusted_only=False)
-            if surname and len(name) - offset <= surname + 2:
+            if surname and len(name) - offset <= surname + given_max:
                 yield Kind.NAME, m.start() + offset, m.start("name") + len(name)
                 break
 
