@@ -392,11 +392,12 @@ def _names(text: str):
         ):
             continue
         surname = _surname_length(text, i, trusted_only=False)
-        if not surname and not m.group().rstrip().endswith(_SEPARATORS):
-            # A cue glued to the next word names someone only if a surname (or 小王, 老李)
-            # follows: 申请人民调解, 来电人询问, 户主携带 are ordinary words.
-            if text[i] not in "小老阿" or not _surname_length(text, i + 1, trusted_only=False):
-                continue
+        # A cue glued to the next word names someone only if a surname (or 小王, 老李) follows:
+        # 申请人民调解, 来电人询问, 户主携带 are ordinary words.
+        glued = not m.group().rstrip().endswith(_SEPARATORS)
+        familiar = text[i] in "小老阿" and _surname_length(text, i + 1, trusted_only=False)
+        if not surname and glued and not familiar:
+            continue
         surname = surname or 1
         end = _name_end(text, i + surname, 2 if surname == 1 else 3)
         if end > i + surname or text.startswith(("先生", "女士"), end):
