@@ -271,6 +271,9 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+# Beat touches its heartbeat file (portal.beat) each time it wakes, at least this often.
+CELERY_BEAT_SCHEDULER = "portal.beat:HeartbeatScheduler"
+CELERY_BEAT_MAX_LOOP_INTERVAL = 30
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 
 # Ticket numbers, public tracking and intake limits.
@@ -410,6 +413,7 @@ PORTAL_NOTIFY_RETRY_CAP = float(os.environ.get("NOTIFY_RETRY_CAP_SECONDS", "900"
 # OUTBOX_RELAY_SECONDS, as soon as the broker answers; a pending row whose delivery should have run
 # OUTBOX_STALE_SECONDS ago (its message lost) is enqueued again.
 PORTAL_OUTBOX_RELAY_SECONDS = float(os.environ.get("OUTBOX_RELAY_SECONDS", "2"))
+PORTAL_OUTBOX_RELAY_BATCH = int(os.environ.get("OUTBOX_RELAY_BATCH", "500"))
 PORTAL_OUTBOX_STALE_SECONDS = float(os.environ.get("OUTBOX_STALE_SECONDS", "300"))
 # The most a hand-off to the broker after commit adds to a response (issue 13); after a failed one
 # the process leaves deliveries to the relay for OUTBOX_BROKER_PAUSE_SECONDS.

@@ -1,0 +1,67 @@
+"""The outbox relay process (`python manage.py relay_outbox`): hands the broker what it is owed.
+
+A delivery whose hand-off failed after commit (broker down or hung, or a web process pausing after
+such a failure) is stored pending and owed (`tickets.outbox.enqueue`). The relay runs in its own
+process, not in the Celery worker or beat, because it is needed exactly when the broker, and so
+the worker and beat, are in trouble. Every `PORTAL_OUTBOX_RELAY_SECONDS` it:
+
+- touches its heartbeat file (`manage.py healthcheck relay`);
+- asks the broker whether it answers (bounded by `PORTAL_OUTBOX_HANDOFF_TIMEOUT`); during an
+  outage it waits for the next round, logging the outage once and the recovery once;
+- otherwise hands off, in batches of `PORTAL_OUTBOX_RELAY_BATCH`, every owed row and every row
+  whose delivery is `PORTAL_OUTBOX_STALE_SECONDS` overdue, until none is left (`outbox.relay`):
+  after an outage the backlog goes out at the broker's speed, thousands a second, not one batch
+  a minute;
+- survives a database or broker error in a round (logged; the next round tries again).
+
+One relay per installation is the layout (deploy/); a second is harmless (rows are taken with
+SKIP LOCKED, and a duplicate delivery task finds its row sent).
+"""
+
+import logging
+import threading
+
+from django.conf import settings
+from django.db import close_old_connections
+
+from portal import broker, heartbeat
+
+from . import outbox
+
+log = logging.getLogger(__name__)
+
+
+def run(stop: threading.Event) -> None:
+    """Relay rounds until `stop` is set (the command sets it on SIGTERM or SIGINT)."""
+    broker_up = True
+    while not stop.is_set():
+        heartbeat.touch("relay")
+        answers = broker.answers(settings.PORTAL_OUTBOX_HANDOFF_TIMEOUT)
+        if answers != broker_up:
+            broker_up = answers
+            if answers:
+                log.info("relay: the broker answers again; handing off what it is owed")
+            else:
+                log.warning("relay: the broker does not answer; owed deliveries wait for it")
+        if answers:
+            outbox.resume_broker()
+            handed_off = relay_round(stop)
+            if handed_off:
+                log.info("relay: handed %d deliveries to the broker", handed_off)
+        stop.wait(settings.PORTAL_OUTBOX_RELAY_SECONDS)
+
+
+def relay_round(stop: threading.Event | None = None) -> int:
+    """Batches until nothing is owed or overdue, or the broker fails again; returns the count."""
+    total = 0
+    batch = settings.PORTAL_OUTBOX_RELAY_BATCH
+    try:
+        close_old_connections()  # a long-running process: reconnect after a database restart
+        while stop is None or not stop.is_set():
+            count = outbox.relay(limit=batch)
+            total += count
+            if count < batch or outbox.broker_paused():
+                break
+    except Exception:
+        log.exception("relay: the round failed; trying again in the next one")
+    return total
