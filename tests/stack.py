@@ -200,8 +200,20 @@ class Web(Process):
         return self
 
 
-def relay(env: dict, log_dir: Path) -> Process:
-    return Process("relay", [sys.executable, "manage.py", "relay_outbox"], env, log_dir)
+class Relay(Process):
+    """The outbox relay process (`manage.py relay_outbox`); `start` waits for its first round."""
+
+    def __init__(self, env: dict, log_dir: Path):
+        super().__init__("relay", [sys.executable, "manage.py", "relay_outbox"], env, log_dir)
+        self.heartbeat = Path(env["PORTAL_VAR_DIR"]) / "heartbeat" / "relay"
+
+    def start(self) -> "Relay":
+        self.heartbeat.unlink(missing_ok=True)
+        super().start()
+        wait_for(
+            self.heartbeat.exists, timeout=60, message=f"the relay did not start:\n{self.logs()}"
+        )
+        return self
 
 
 def collect_static(directory: Path) -> Path:
