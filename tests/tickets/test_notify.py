@@ -2,51 +2,13 @@
 
 import io
 import json
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
 from tickets import notify
 from tickets.notify import DeliveryError
 
-from .trickle_gateway import ANSWER, TrickleGateway
-
-
-class Gateway:
-    """A tiny SMS gateway: honours Idempotency-Key, answers with planned status codes."""
-
-    def __init__(self):
-        self.requests = []
-        self.sent = {}
-        self.plan = []  # status codes to answer before accepting
-        gateway = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self):
-                body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-                key = self.headers["Idempotency-Key"]
-                gateway.requests.append((dict(self.headers), body))
-                if gateway.plan:
-                    status = gateway.plan.pop(0)
-                elif key in gateway.sent:
-                    status = 409
-                else:
-                    gateway.sent[key] = body
-                    status = 201
-                self.send_response(status)
-                self.end_headers()
-
-            def log_message(self, *args):
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_port}/sms"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    def close(self):
-        self.server.shutdown()
-        self.server.server_close()
+from .gateways import ANSWER, Gateway, TrickleGateway
 
 
 @pytest.fixture

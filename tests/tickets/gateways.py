@@ -1,14 +1,54 @@
-"""A local SMS gateway that answers one byte at a time: the slow gateway of issue 13 (fault 4).
+"""Local SMS gateways for the tests: real servers in threads of the test process, which the code
+under test (in this process or a worker process) reaches over the network.
 
-A real TCP server in a thread of the test process; the worker process under test talks to it
-over the network like to a gateway. Each request is read whole, then a valid 201 answer is
-trickled at `interval` seconds a byte, so every single read succeeds well within any socket
-timeout while the whole answer takes `len(ANSWER) * interval` seconds.
+- `Gateway` honours Idempotency-Key like a real gateway and answers planned status codes;
+- `TrickleGateway` is the slow gateway of issue 13 (fault 4): each request is read whole, then a
+  valid 201 answer is trickled at `interval` seconds a byte, so every single read succeeds well
+  within any socket timeout while the whole answer takes `len(ANSWER) * interval` seconds.
 """
 
+import json
 import socket
 import threading
 import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+
+class Gateway:
+    """A tiny SMS gateway: honours Idempotency-Key, answers with planned status codes."""
+
+    def __init__(self):
+        self.requests = []
+        self.sent = {}
+        self.plan = []  # status codes to answer before accepting
+        gateway = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):
+                body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+                key = self.headers["Idempotency-Key"]
+                gateway.requests.append((dict(self.headers), body))
+                if gateway.plan:
+                    status = gateway.plan.pop(0)
+                elif key in gateway.sent:
+                    status = 409
+                else:
+                    gateway.sent[key] = body
+                    status = 201
+                self.send_response(status)
+                self.end_headers()
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_port}/sms"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self):
+        self.server.shutdown()
+        self.server.server_close()
+
 
 ANSWER = b"HTTP/1.1 201 Created\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}"
 
