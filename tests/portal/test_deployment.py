@@ -4,12 +4,15 @@ the layout of README "Deployment" started as the README says, in real processes.
 import json
 import os
 import re
+import shutil
 import signal
 import subprocess
 import sys
 import urllib.error
 import urllib.request
+from pathlib import Path
 
+import httpx
 import pytest
 
 from clients.services import api_client_create
@@ -278,3 +281,128 @@ def test_the_production_layout_serves_pages_delivers_notices_and_restarts_what_d
     supervisor_log = (tmp_path / "var" / "log" / "supervisord.log").read_text()
     assert "exited: worker (terminated by SIGKILL" in supervisor_log
     assert "stopped: web (exit status 0)" in supervisor_log
+
+
+# --- nginx in front (deploy/nginx.conf) --------------------------------------------------------
+
+
+def nginx_or_skip() -> str:
+    binary = shutil.which("nginx") or next(
+        (p for p in ("/usr/sbin/nginx",) if os.access(p, os.X_OK)), None
+    )
+    if binary is None:
+        reason = "nginx is not installed (apt-get install nginx-light)"
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(f"CI needs {reason}")
+        pytest.skip(reason)
+    return binary
+
+
+def render_nginx(tmp_path, *, upstream: int, http: int, https: int, static, media) -> Path:
+    """deploy/nginx.conf with this test's ports, paths and a self-signed certificate, inside a
+    minimal main configuration."""
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+         "-subj", "/CN=127.0.0.1", "-keyout", str(tmp_path / "key.pem"),
+         "-out", str(tmp_path / "cert.pem")],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    site = (ROOT / "deploy" / "nginx.conf").read_text()
+    replacements = {
+        "server 127.0.0.1:8000;": f"server 127.0.0.1:{upstream};",
+        "listen 80;": f"listen 127.0.0.1:{http};",
+        "listen 443 ssl http2;": f"listen 127.0.0.1:{https} ssl http2;",
+        "/etc/ssl/12345/fullchain.pem": str(tmp_path / "cert.pem"),
+        "/etc/ssl/12345/privkey.pem": str(tmp_path / "key.pem"),
+        "/srv/12345/var/static/": f"{static}/",
+        "/srv/12345/var/media/": f"{media}/",
+    }
+    for old, new in replacements.items():
+        assert old in site, old
+        site = site.replace(old, new)
+    site = "\n".join(line for line in site.splitlines() if "listen [::]" not in line)
+    (tmp_path / "site.conf").write_text(site)
+    temp = {name: tmp_path / name for name in ("body", "proxy", "fastcgi", "uwsgi", "scgi")}
+    for path in temp.values():
+        path.mkdir()
+    main = f"""
+        {"user root;" if os.geteuid() == 0 else ""}
+        worker_processes 1;
+        daemon off;
+        pid {tmp_path}/nginx.pid;
+        error_log {tmp_path}/error.log;
+        events {{}}
+        http {{
+            include /etc/nginx/mime.types;
+            access_log {tmp_path}/access.log;
+            client_body_temp_path {temp["body"]};
+            proxy_temp_path {temp["proxy"]};
+            fastcgi_temp_path {temp["fastcgi"]};
+            uwsgi_temp_path {temp["uwsgi"]};
+            scgi_temp_path {temp["scgi"]};
+            include {tmp_path}/site.conf;
+        }}
+    """
+    (tmp_path / "nginx.conf").write_text(main)
+    return tmp_path / "nginx.conf"
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_nginx_serves_static_files_hides_attachments_and_proxies_the_rest_as_https(
+    tmp_path, collected_static
+):
+    binary = nginx_or_skip()
+    media = tmp_path / "media"
+    (media / "attachments").mkdir(parents=True)
+    (media / "attachments" / "photo.jpg").write_bytes(b"\xff\xd8 not for the public")
+    env = portal_env(
+        DJANGO_SECRET_KEY="k" * 50,
+        DATABASE_URL=worker_database_url(),
+        PORTAL_VAR_DIR=str(tmp_path / "var"),
+        DJANGO_STATIC_ROOT=str(collected_static),
+        DJANGO_MEDIA_ROOT=str(media),
+        DJANGO_SECURE_PROXY_SSL_HEADER="X-Forwarded-Proto",
+        DJANGO_SECURE_SSL_REDIRECT="1",
+        DJANGO_SECURE_HSTS_SECONDS="31536000",
+    )
+    web = Web(env, tmp_path).start()
+    http, https = free_port(), free_port()
+    config = render_nginx(
+        tmp_path, upstream=web.port, http=http, https=https, static=collected_static, media=media
+    )
+    test = subprocess.run([binary, "-t", "-c", str(config)], capture_output=True, text=True)
+    assert test.returncode == 0, test.stderr
+    nginx = Process("nginx", [binary, "-c", str(config)], os.environ, tmp_path).start()
+    try:
+        client = httpx.Client(base_url=f"https://127.0.0.1:{https}", verify=False, timeout=10)
+        wait_for(lambda: _answers(client), timeout=20, message=nginx.logs())
+        # Pages come from Django, which sees https (no redirect loop) and adds HSTS.
+        page = client.get("/")
+        assert page.status_code == 200 and "12345" in page.text
+        assert page.headers["Strict-Transport-Security"].startswith("max-age=31536000")
+        # Static files come from nginx itself (no Django headers), compressed, kept a year.
+        href = re.search(r'href="(/static/portal/site\.[0-9a-f]{12}\.css)"', page.text).group(1)
+        sheet = client.get(href, headers={"Accept-Encoding": "gzip"})
+        assert sheet.status_code == 200 and sheet.headers["Content-Encoding"] == "gzip"
+        assert "immutable" in sheet.headers["Cache-Control"]
+        assert "X-Frame-Options" not in sheet.headers
+        # Attachments are not reachable by their path, through either name.
+        for path in ("/protected-media/attachments/photo.jpg", "/media/attachments/photo.jpg"):
+            response = client.get(path)
+            assert response.status_code == 404 and b"not for the public" not in response.content
+        # Plain http is only a redirect to https.
+        plain = httpx.get(f"http://127.0.0.1:{http}/track/", timeout=10)
+        assert plain.status_code == 301
+        assert plain.headers["Location"] == "https://127.0.0.1/track/"
+    finally:
+        nginx.stop()
+        web.stop()
+
+
+def _answers(client) -> bool:
+    try:
+        client.get("/healthz")
+        return True
+    except httpx.TransportError:
+        return False
