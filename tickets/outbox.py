@@ -321,12 +321,18 @@ def retry(ids) -> int:
     return len(failed)
 
 
-def relay(now: datetime | None = None, *, limit: int = 500) -> int:
+def relay(
+    now: datetime | None = None, *, limit: int = 500, due_before: datetime | None = None
+) -> int:
     """Hand off rows owed to the broker, and enqueue again pending rows whose delivery should have
-    run `PORTAL_OUTBOX_STALE_SECONDS` ago; one indexed query (the partial index on pending rows).
+    run `PORTAL_OUTBOX_STALE_SECONDS` ago, or before `due_before` (the start of a broker outage:
+    their messages may have been in a worker when it began, and Redis would hand them out again
+    only after the visibility timeout); one indexed query (the partial index on pending rows).
     Rows another relay is handing off are skipped (SKIP LOCKED)."""
     now = now or timezone.now()
     stale = now - timedelta(seconds=settings.PORTAL_OUTBOX_STALE_SECONDS)
+    if due_before is not None:
+        stale = max(stale, due_before)
     with transaction.atomic():
         ids = list(
             Notification.objects.filter(status=Status.PENDING)

@@ -220,6 +220,24 @@ def test_the_relay_hands_off_owed_rows_at_once_in_batches(
     assert queued == list(rows.values_list("pk", flat=True))
 
 
+def test_after_an_outage_the_relay_also_resends_rows_due_before_it_began(
+    submit, sms_dir, frozen, settings, monkeypatch, django_capture_on_commit_callbacks
+):
+    """A worker may have held their messages when the broker dropped (Redis would hand them out
+    again only after the visibility timeout, an hour); rows due since are owed or in hand."""
+    settings.PORTAL_OUTBOX_STALE_SECONDS = 300
+    in_flight = Notification.objects.get(ticket=submit())  # handed off at T0
+    frozen.move_to(T0 + timedelta(seconds=20))
+    later = resident_row(in_flight.ticket, kind=Kind.DISPATCHED)  # handed off after the drop
+    queued = []
+    monkeypatch.setattr(outbox, "enqueue", lambda ids, **_: queued.extend(ids))
+    frozen.move_to(T0 + timedelta(seconds=60))
+    with django_capture_on_commit_callbacks(execute=True):
+        assert outbox.relay() == 0
+        assert outbox.relay(due_before=T0 + timedelta(seconds=10)) == 1
+    assert queued == [in_flight.pk] and later.pk not in queued
+
+
 def test_staff_email_names_the_ticket_and_carries_the_key(lifecycle, staff, mailoutbox, frozen):
     get_user_model().objects.filter(username="head").update(email="head@example.org")
     ticket = lifecycle("in_progress")
