@@ -126,10 +126,9 @@ def enqueue(ids, *, whole: bool = False) -> int:
     else:
         try:
             for pk in ids:
-                elapsed = time.monotonic() - started
-                if elapsed > batch_budget or time.monotonic() < _broker_paused_until:
+                if time.monotonic() - started > batch_budget or broker_paused():
                     log.warning(
-                        "outbox: hand-off took over %s s; %d deliveries left to the relay",
+                        "outbox: hand-off over %s s or paused; %d deliveries left to the relay",
                         budget,
                         len(ids) - sent,
                     )
