@@ -1,6 +1,7 @@
 """Delivering outbox rows: once, with attempts and errors recorded; retries, relay, retry action."""
 
 import logging
+import time
 from datetime import datetime, timedelta
 
 import pytest
@@ -202,6 +203,39 @@ def test_a_broker_outage_pauses_hand_offs_and_loses_no_notice(
     with django_capture_on_commit_callbacks(execute=True):
         submit()
     assert "could not enqueue 1 deliveries" in caplog.text
+
+
+def test_a_hung_broker_holds_the_hand_off_no_longer_than_its_budget(
+    submit, settings, tmp_path, caplog
+):
+    """A broker that accepts connections and never answers (a Redis of the test's own, frozen
+    with SIGSTOP): the hand-off after commit gives up within OUTBOX_HANDOFF_TIMEOUT (a hung Redis
+    used to hold requests 30–40 s), leaves the notices owed, and the next hand-off within the
+    pause does not wait at all."""
+    from tests.stack import RedisServer
+
+    from .celery_worker import broker
+
+    settings.PORTAL_OUTBOX_HANDOFF_TIMEOUT = 0.5
+    rows = list(Notification.objects.filter(ticket__in=[submit() for _ in range(3)]))
+    redis = RedisServer(tmp_path / "redis").start()
+    try:
+        with broker(redis.url(0), "test-hung"):
+            assert outbox.enqueue([rows[0].pk]) == 1  # the connection is open and pooled
+            redis.freeze()
+            started = time.monotonic()
+            assert outbox.enqueue([rows[1].pk]) == 0
+            waited = time.monotonic() - started
+            started = time.monotonic()
+            assert outbox.enqueue([rows[2].pk]) == 0
+            paused = time.monotonic() - started
+    finally:
+        redis.close()
+    # The bound is the budget; the margin is for a loaded machine's scheduling, not the broker.
+    assert waited < 0.5 + 0.5 and paused < 0.1
+    assert "could not enqueue 1 deliveries" in caplog.text
+    owed = Notification.objects.filter(pk__in=[rows[1].pk, rows[2].pk])
+    assert list(owed.values_list("next_attempt_at", flat=True)) == [None, None]
 
 
 def test_the_relay_hands_off_owed_rows_at_once_in_batches(
