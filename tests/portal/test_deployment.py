@@ -150,10 +150,21 @@ class Layout(Process):
 PROGRAMS = ("web", "worker", "beat", "relay")
 
 
+HOST = documented_production_env()["DJANGO_ALLOWED_HOSTS"]
+
+
 def https_get(url: str, **headers):
-    """A request as the TLS proxy forwards it (deploy/nginx.conf sets X-Forwarded-Proto)."""
-    request = urllib.request.Request(url, headers={"X-Forwarded-Proto": "https", **headers})
+    """A request as the TLS proxy forwards it (deploy/nginx.conf sets X-Forwarded-Proto and
+    passes the Host)."""
+    request = urllib.request.Request(
+        url, headers={"Host": HOST, "X-Forwarded-Proto": "https", **headers}
+    )
     return urllib.request.urlopen(request, timeout=10)
+
+
+def plain_get(url: str):
+    request = urllib.request.Request(url, headers={"Host": HOST})
+    return urllib.request.build_opener(NoRedirect).open(request, timeout=10)
 
 
 class NoRedirect(urllib.request.HTTPRedirectHandler):
@@ -175,8 +186,6 @@ def test_the_production_layout_serves_pages_delivers_notices_and_restarts_what_d
     sms_dir = tmp_path / "sms"
     env = portal_env(
         documented_production_env(),
-        DJANGO_ALLOWED_HOSTS="127.0.0.1",
-        DJANGO_CSRF_TRUSTED_ORIGINS=f"https://127.0.0.1:{port}",
         PORTAL_VAR_DIR=str(tmp_path / "var"),
         DJANGO_STATIC_ROOT=str(tmp_path / "var" / "static"),
         DJANGO_MEDIA_ROOT=str(tmp_path / "var" / "media"),
@@ -210,10 +219,10 @@ def test_the_production_layout_serves_pages_delivers_notices_and_restarts_what_d
             assert response.status == 200 and "immutable" in response.headers["Cache-Control"]
         # Plain http is sent to https; the health check answers on plain http for probes.
         with pytest.raises(urllib.error.HTTPError) as redirect:
-            urllib.request.build_opener(NoRedirect).open(f"{base}/submit/", timeout=10)
+            plain_get(f"{base}/submit/")
         assert redirect.value.code == 301
-        assert redirect.value.headers["Location"] == f"https://127.0.0.1:{port}/submit/"
-        with urllib.request.urlopen(f"{base}/healthz", timeout=10) as response:
+        assert redirect.value.headers["Location"] == f"https://{HOST}/submit/"
+        with plain_get(f"{base}/healthz") as response:
             assert json.load(response)["status"] == "ok"
 
         _client, key = api_client_create(
@@ -239,6 +248,7 @@ def test_the_production_layout_serves_pages_delivers_notices_and_restarts_what_d
                 headers={
                     "Authorization": f"Token {key}",
                     "Content-Type": "application/json",
+                    "Host": HOST,
                     "X-Forwarded-Proto": "https",
                 },
             )

@@ -1,7 +1,8 @@
 """`python manage.py healthcheck web|worker|beat|relay`: exit 0 when the process is healthy.
 
 For a supervisor's or an orchestrator's probe (README "Deployment"):
-- web: GET /healthz on `--url` (default http://127.0.0.1:8000/healthz) answers 200;
+- web: GET /healthz on `--url` (default http://127.0.0.1:8000/healthz) answers 200; the request
+  names the first of DJANGO_ALLOWED_HOSTS as its Host (`--host`), as the proxy would;
 - worker: a Celery worker on this host answers `ping` through the broker (`celery inspect ping`);
 - beat, relay: their heartbeat file (portal.heartbeat) is younger than `--max-age` seconds
   (beat wakes at least every 30 s, the relay every OUTBOX_RELAY_SECONDS).
@@ -10,6 +11,7 @@ For a supervisor's or an orchestrator's probe (README "Deployment"):
 import socket
 import urllib.request
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from portal import heartbeat
@@ -24,12 +26,13 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("process", choices=["web", "worker", "beat", "relay"])
         parser.add_argument("--url", default="http://127.0.0.1:8000/healthz")
+        parser.add_argument("--host", help="Host header (default: the first allowed host)")
         parser.add_argument("--max-age", type=float, help="heartbeat age limit in seconds")
         parser.add_argument("--timeout", type=float, default=5.0)
 
-    def handle(self, process, url, max_age, timeout, **options):
+    def handle(self, process, url, host, max_age, timeout, **options):
         if process == "web":
-            problem = self._web(url, timeout)
+            problem = self._web(url, host or _first_allowed_host(), timeout)
         elif process == "worker":
             problem = self._worker(timeout)
         else:
@@ -38,9 +41,10 @@ class Command(BaseCommand):
             raise CommandError(f"{process}: {problem}")
         self.stdout.write(f"{process}: ok")
 
-    def _web(self, url, timeout):
+    def _web(self, url, host, timeout):
+        request = urllib.request.Request(url, headers={"Host": host} if host else {})
         try:
-            with urllib.request.urlopen(url, timeout=timeout) as response:
+            with urllib.request.urlopen(request, timeout=timeout) as response:
                 return None if response.status == 200 else f"{url} answered {response.status}"
         except OSError as error:
             return f"{url}: {error}"
@@ -59,3 +63,8 @@ class Command(BaseCommand):
         if age is None:
             return f"no heartbeat at {heartbeat.path(name)}"
         return None if age <= max_age else f"last heartbeat {age:.0f} s ago (limit {max_age:g} s)"
+
+
+def _first_allowed_host() -> str | None:
+    hosts = [h for h in settings.ALLOWED_HOSTS if h not in {"*", ""}]
+    return hosts[0].lstrip(".") if hosts else None
