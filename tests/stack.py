@@ -75,7 +75,11 @@ class RedisServer:
             "--logfile", str(self.directory / "redis.log"),
         ]  # fmt: skip
         self.process = subprocess.Popen(command, stdout=subprocess.DEVNULL)
-        wait_for(self.answers, timeout=10, message=f"redis-server on {self.port} did not start")
+        try:
+            wait_for(self.answers, timeout=10, message=f"redis-server on {self.port} did not start")
+        except AssertionError:
+            self.close()
+            raise
         return self
 
     def answers(self) -> bool:
@@ -196,7 +200,13 @@ class Web(Process):
             except OSError:
                 return False
 
-        wait_for(up, timeout=60, interval=0.2, message=f"gunicorn did not start:\n{self.logs()}")
+        try:
+            wait_for(
+                up, timeout=60, interval=0.2, message=f"gunicorn did not start:\n{self.logs()}"
+            )
+        except AssertionError:
+            self.stop()
+            raise
         return self
 
 
@@ -210,9 +220,15 @@ class Relay(Process):
     def start(self) -> "Relay":
         self.heartbeat.unlink(missing_ok=True)
         super().start()
-        wait_for(
-            self.heartbeat.exists, timeout=60, message=f"the relay did not start:\n{self.logs()}"
-        )
+        try:
+            wait_for(
+                self.heartbeat.exists,
+                timeout=60,
+                message=f"the relay did not start:\n{self.logs()}",
+            )
+        except AssertionError:
+            self.stop()
+            raise
         return self
 
 

@@ -172,16 +172,22 @@ class NoRedirect(urllib.request.HTTPRedirectHandler):
         return None
 
 
+@pytest.fixture
+def redis(tmp_path):
+    server = RedisServer(tmp_path / "redis").start()
+    yield server
+    server.close()
+
+
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_the_production_layout_serves_pages_delivers_notices_and_restarts_what_dies(
-    tmp_path, city, category
+    tmp_path, redis, city, category
 ):
     """README "Deployment": the documented variables, `scripts/production` (collectstatic,
     migrate, check --deploy, supervisord). Pages and static files are served, a ticket created
     through the API gets its SMS from the worker, and a worker or relay killed with SIGKILL is
     started again by supervisord and goes on working."""
-    redis = RedisServer(tmp_path / "redis").start()
     port = free_port()
     sms_dir = tmp_path / "sms"
     env = portal_env(
@@ -286,7 +292,6 @@ def test_the_production_layout_serves_pages_delivers_notices_and_restarts_what_d
         assert result.returncode == 0, result.stderr
     finally:
         layout.stop(timeout=90)
-        redis.close()
     assert not layout.alive()
     supervisor_log = (tmp_path / "var" / "log" / "supervisord.log").read_text()
     assert "exited: worker (terminated by SIGKILL" in supervisor_log
@@ -378,13 +383,19 @@ def test_nginx_serves_static_files_hides_attachments_and_proxies_the_rest_as_htt
     )
     web = Web(env, tmp_path).start()
     http, https = free_port(), free_port()
-    config = render_nginx(
-        tmp_path, upstream=web.port, http=http, https=https, static=collected_static, media=media
-    )
-    test = subprocess.run([binary, "-t", "-c", str(config)], capture_output=True, text=True)
-    assert test.returncode == 0, test.stderr
-    nginx = Process("nginx", [binary, "-c", str(config)], os.environ, tmp_path).start()
+    nginx = None
     try:
+        config = render_nginx(
+            tmp_path,
+            upstream=web.port,
+            http=http,
+            https=https,
+            static=collected_static,
+            media=media,
+        )
+        test = subprocess.run([binary, "-t", "-c", str(config)], capture_output=True, text=True)
+        assert test.returncode == 0, test.stderr
+        nginx = Process("nginx", [binary, "-c", str(config)], os.environ, tmp_path).start()
         client = httpx.Client(base_url=f"https://127.0.0.1:{https}", verify=False, timeout=10)
         wait_for(lambda: _answers(client), timeout=20, message=nginx.logs())
         # Pages come from Django, which sees https (no redirect loop) and adds HSTS.
@@ -406,7 +417,8 @@ def test_nginx_serves_static_files_hides_attachments_and_proxies_the_rest_as_htt
         assert plain.status_code == 301
         assert plain.headers["Location"] == "https://127.0.0.1/track/"
     finally:
-        nginx.stop()
+        if nginx is not None:
+            nginx.stop()
         web.stop()
 
 
