@@ -21,9 +21,9 @@ bench-api:  ## issue 5: POST /api/v1/tickets/ against a trivial view and a minim
 
 messages:  ## refresh and compile the translations (needs GNU gettext)
 	@# Sorted, without source locations: branches that add strings merge without conflicts.
-	@scripts/bootstrap && .venv/bin/python manage.py makemessages -l zh_Hans --no-location --ignore '.venv/*' --ignore 'var/*' --ignore 'bench/*' --ignore 'tests/*' \
+	@scripts/bootstrap && DJANGO_DEBUG=1 .venv/bin/python manage.py makemessages -l zh_Hans --no-location --ignore '.venv/*' --ignore 'var/*' --ignore 'bench/*' --ignore 'tests/*' \
 	  && msgcat --sort-output --no-location -o locale/zh_Hans/LC_MESSAGES/django.po locale/zh_Hans/LC_MESSAGES/django.po \
-	  && .venv/bin/python manage.py compilemessages -l zh_Hans --ignore '.venv/*'
+	  && DJANGO_DEBUG=1 .venv/bin/python manage.py compilemessages -l zh_Hans --ignore '.venv/*'
 
 clean:
 	rm -rf var/

@@ -20,6 +20,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
+os.environ.setdefault("DJANGO_SECRET_KEY", "bench-only-" + "x" * 50)  # DEBUG is off
 os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "testserver")
 # Production settings (DEBUG off, hashed static files): collect them somewhere temporary.
 os.environ.setdefault("DJANGO_STATIC_ROOT", "/tmp/portal-bench-static")

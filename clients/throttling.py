@@ -6,8 +6,12 @@ Redis a single script call that also sets the window's expiry), whatever the rat
 throttles read and rewrite the list of every request's time in the window and the cache API needs
 three round trips. The counters live in `PORTAL_API_RATE_STORAGE`: the Redis of REDIS_CACHE_URL in
 production, shared by every process; otherwise each process's memory. A refused request gets HTTP
-429 with `Retry-After` (the seconds until its window ends); if the counter store does not answer,
-requests are refused and the error is logged (fail closed, as on the residents' site).
+429 with `Retry-After` (the seconds until its window ends).
+
+If the shared store does not answer (Redis down, or hung: each call waits at most
+`REDIS_SOCKET_TIMEOUT`), the process counts in its own memory for `REDIS_FAILOVER_SECONDS`, says
+so in the log, and then tries the store again: intake goes on with per-process limits, each
+process allowing a client its whole rate (issue 13).
 """
 
 import logging
@@ -38,13 +42,53 @@ PER = {
 }
 
 
+class FailoverLimiter:
+    """The shared limiter, and this process's own for a while after the shared one failed."""
+
+    def __init__(self, uri: str, *, timeout: float, failover_seconds: float):
+        options = {}
+        if uri.partition(":")[0] in {"redis", "rediss", "redis+sentinel", "redis+cluster"}:
+            options = {"socket_timeout": timeout, "socket_connect_timeout": timeout}
+        self.shared = strategies.FixedWindowRateLimiter(storage.storage_from_string(uri, **options))
+        self.local = strategies.FixedWindowRateLimiter(storage.MemoryStorage())
+        self.failover_seconds = failover_seconds
+        self.shared_paused_until = 0.0
+
+    def _call(self, name: str, *args):
+        if time.monotonic() >= self.shared_paused_until:
+            try:
+                return getattr(self.shared, name)(*args)
+            except Exception as error:
+                self.shared_paused_until = time.monotonic() + self.failover_seconds
+                log.warning(
+                    "API rate limit: the counter store did not answer (%s: %s); counting in this "
+                    "process's memory for %s s (per-process limits)",
+                    type(error).__name__,
+                    error,
+                    self.failover_seconds,
+                )
+        return getattr(self.local, name)(*args)
+
+    def hit(self, item, *identifiers) -> bool:
+        return self._call("hit", item, *identifiers)
+
+    def get_window_stats(self, item, *identifiers):
+        return self._call("get_window_stats", item, *identifiers)
+
+    def reset(self) -> None:
+        self.local.storage.reset()
+        self.shared.storage.reset()
+
+
 @cache
-def limiter() -> strategies.FixedWindowRateLimiter:
+def limiter() -> FailoverLimiter:
     """The process's limiter, made on first use (after the server forks its workers)."""
     from django.conf import settings
 
-    return strategies.FixedWindowRateLimiter(
-        storage.storage_from_string(settings.PORTAL_API_RATE_STORAGE)
+    return FailoverLimiter(
+        settings.PORTAL_API_RATE_STORAGE,
+        timeout=settings.REDIS_SOCKET_TIMEOUT,
+        failover_seconds=settings.REDIS_FAILOVER_SECONDS,
     )
 
 
@@ -57,7 +101,7 @@ def parse_rate(rate: str):
 
 def reset() -> None:
     """Forget every counter (tests)."""
-    limiter().storage.reset()
+    limiter().reset()
 
 
 class KeyRateThrottle(BaseThrottle):
@@ -71,14 +115,10 @@ class KeyRateThrottle(BaseThrottle):
         if rate is None:
             return True
         item, ident = parse_rate(rate), self._ident(request)
-        try:
-            if limiter().hit(item, ident):
-                return True
-            reset_at = limiter().get_window_stats(item, ident).reset_time
-            self.retry_after = max(math.ceil(reset_at - time.time()), 1)
-        except Exception:
-            log.exception("API rate limit: the counter store did not answer; refusing")
-            self.retry_after = 1
+        if limiter().hit(item, ident):
+            return True
+        reset_at = limiter().get_window_stats(item, ident).reset_time
+        self.retry_after = max(math.ceil(reset_at - time.time()), 1)
         return False
 
     def wait(self):

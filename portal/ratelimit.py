@@ -9,8 +9,9 @@ tracking look-up counts twice: every look-up in `track`, and a wrong number or c
 the local-memory cache the embedded demo uses (correct only for a single process; production sets
 REDIS_CACHE_URL so every process shares the counts).
 
-Limits are `settings.PORTAL_RATE_LIMITS` ("count/period"); a cache that does not answer blocks
-(django-ratelimit fails closed unless RATELIMIT_FAIL_OPEN).
+Limits are `settings.PORTAL_RATE_LIMITS` ("count/period"). In production the cache is
+`portal.cache.FailoverRedisCache`: while Redis does not answer it counts in the process's own
+memory (logged), so residents can still submit, each process allowing an address its whole rate.
 """
 
 from functools import wraps

@@ -11,6 +11,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
@@ -29,13 +30,44 @@ def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
+def proxy_ssl_header(value: str) -> tuple[str, str] | None:
+    """ "X-Forwarded-Proto" (or "X-Forwarded-Proto=https") as Django's ("HTTP_X_FORWARDED_PROTO",
+    "https"); empty for None (no proxy: trust only the connection itself)."""
+    header, _sep, expected = value.partition("=")
+    header = header.strip()
+    if not header:
+        return None
+    name = header.upper().replace("-", "_")
+    return (name if name.startswith("HTTP_") else f"HTTP_{name}", expected.strip() or "https")
+
+
 DEBUG = env_bool("DJANGO_DEBUG", False)
-# The default key only exists so the demo starts; `manage.py check --deploy` flags it.
-SECRET_KEY = os.environ.get(
-    "DJANGO_SECRET_KEY", "django-insecure-12345-portal-demo-key-change-me-in-production"
-)
+SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
+if not SECRET_KEY:
+    if not DEBUG:
+        # Signed cookies, password reset links and tracking links would all be forgeable.
+        raise ImproperlyConfigured(
+            "DJANGO_SECRET_KEY is not set. In production set it to a long random value, e.g. "
+            "the output of: python -c 'import secrets; print(secrets.token_urlsafe(50))'. "
+            "For the demo set DJANGO_DEBUG=1 (make run does)."
+        )
+    SECRET_KEY = "django-insecure-12345-portal-demo-key-change-me-in-production"
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1],testserver")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
+
+# Behind a TLS-terminating proxy (deploy/nginx.conf; README "Deployment"). Every value comes from
+# the environment; the defaults suit the demo on plain HTTP.
+# https://docs.djangoproject.com/en/6.1/ref/settings/#secure-proxy-ssl-header
+SECURE_PROXY_SSL_HEADER = proxy_ssl_header(os.environ.get("DJANGO_SECURE_PROXY_SSL_HEADER", ""))
+SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", False)
+# The health check answers on plain HTTP too: probes talk to gunicorn directly.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_SECURE_HSTS_SECONDS", "0"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_bool("DJANGO_SECURE_HSTS_PRELOAD", False)
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", False)
+# e.g. security.W021 for a domain that must not be submitted to the browsers' HSTS preload list.
+SILENCED_SYSTEM_CHECKS = env_list("DJANGO_SILENCED_SYSTEM_CHECKS")
 
 INSTALLED_APPS = [
     "portal.admin_apps.PortalAdminConfig",  # django.contrib.admin with our site
@@ -151,13 +183,35 @@ MAILERS = {
         ),
     }
 }
+if MAILERS["default"]["BACKEND"] == "django.core.mail.backends.smtp.EmailBackend":
+    # Production: the city's mail relay. The timeout bounds each socket operation; the delivery
+    # task's time limit bounds the whole attempt (CELERY_TASK_ANNOTATIONS below).
+    MAILERS["default"]["OPTIONS"] = {
+        "host": os.environ.get("EMAIL_HOST", "localhost"),
+        "port": int(os.environ.get("EMAIL_PORT", "25")),
+        "username": os.environ.get("EMAIL_HOST_USER", ""),
+        "password": os.environ.get("EMAIL_HOST_PASSWORD", ""),
+        "use_tls": env_bool("EMAIL_USE_TLS", False),
+        "use_ssl": env_bool("EMAIL_USE_SSL", False),
+        "timeout": float(os.environ.get("EMAIL_TIMEOUT", "10")),
+    }
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "12345@localhost")
 
+# Every call to Redis (cache, API rate counters, the broker hand-off) waits at most this long for
+# an answer; after a failure the process leaves the cache and the rate store alone for
+# REDIS_FAILOVER_SECONDS and uses its own memory (portal.cache; issue 13).
+REDIS_SOCKET_TIMEOUT = float(os.environ.get("REDIS_SOCKET_TIMEOUT", "0.25"))
+REDIS_FAILOVER_SECONDS = float(os.environ.get("REDIS_FAILOVER_SECONDS", "5"))
 CACHES = {
     "default": (
         {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "portal.cache.FailoverRedisCache",
             "LOCATION": os.environ["REDIS_CACHE_URL"],
+            "OPTIONS": {
+                "socket_timeout": REDIS_SOCKET_TIMEOUT,
+                "socket_connect_timeout": REDIS_SOCKET_TIMEOUT,
+                "FAILOVER_SECONDS": REDIS_FAILOVER_SECONDS,
+            },
         }
         if os.environ.get("REDIS_CACHE_URL")
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
@@ -173,7 +227,7 @@ CACHES = {
     },
 }
 # Where the API's rate-limit counters live (clients.throttling): Redis shared by every process in
-# production, else each process's memory.
+# production, else each process's memory (also while that Redis does not answer).
 PORTAL_API_RATE_STORAGE = os.environ.get(
     "API_RATE_STORAGE", os.environ.get("REDIS_CACHE_URL") or "memory://"
 )
@@ -202,16 +256,27 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "control_folder": str(_broker_dir / "control"),
     }
 else:
+    if CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
+        # kombu's Redis transport with the fix that keeps a worker alive through a broker blip.
+        CELERY_BROKER_TRANSPORT = "portal.broker:Transport"
     # Redis redelivers unacknowledged messages after this long; our tasks finish in seconds.
     # https://docs.celeryq.dev/en/stable/getting-started/backends-and-brokers/redis.html#visibility-timeout
-    # A broker that does not answer must not hold a request for the system's TCP connect timeout
-    # (minutes): the outbox relay hands over what could not be enqueued (tickets.outbox.enqueue).
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600, "socket_connect_timeout": 3}
+    # A broker that does not answer must not hold a worker or beat for ever: every call waits at
+    # most socket_timeout. The hand-off after a request has far tighter bounds
+    # (OUTBOX_HANDOFF_TIMEOUT, portal.broker.quick_connection); the relay hands over the rest.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": 3600,
+        "socket_connect_timeout": 3,
+        "socket_timeout": 10,
+    }
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+# Beat touches its heartbeat file (portal.beat) each time it wakes, at least this often.
+CELERY_BEAT_SCHEDULER = "portal.beat:HeartbeatScheduler"
+CELERY_BEAT_MAX_LOOP_INTERVAL = 30
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 
 # Ticket numbers, public tracking and intake limits.
@@ -337,10 +402,6 @@ OPEN311_KEY_SERVICE = os.environ.get(
 )
 # --- end issue 5 ------------------------------------------------------------------------------
 
-if not DEBUG:
-    SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", False)
-    CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
-
 # --- Staff sign-in, sessions, API caching, contact numbers (issue 12 §3, helper "hardening") -----
 # Failed sign-ins are counted by django-axes in the database (not the cache: sign-in keeps working
 # when Redis is down), per account and per client address, each against its own limit
@@ -427,10 +488,27 @@ if not CELERY_BROKER_URL.startswith("filesystem://"):
 PORTAL_NOTIFY_MAX_RETRIES = int(os.environ.get("NOTIFY_MAX_RETRIES", "8"))
 PORTAL_NOTIFY_RETRY_BASE = float(os.environ.get("NOTIFY_RETRY_BASE_SECONDS", "30"))
 PORTAL_NOTIFY_RETRY_CAP = float(os.environ.get("NOTIFY_RETRY_CAP_SECONDS", "900"))
-# A pending row whose delivery should have run this long ago is enqueued again (the relay).
-PORTAL_OUTBOX_STALE_SECONDS = float(os.environ.get("OUTBOX_STALE_SECONDS", "1200"))
-# After a failed hand-off to the broker a process leaves deliveries to the relay this long.
+# The relay (`manage.py relay_outbox`, its own process) hands off what the broker is owed every
+# OUTBOX_RELAY_SECONDS, as soon as the broker answers; a pending row whose delivery should have run
+# OUTBOX_STALE_SECONDS ago (its message lost) is enqueued again.
+PORTAL_OUTBOX_RELAY_SECONDS = float(os.environ.get("OUTBOX_RELAY_SECONDS", "2"))
+PORTAL_OUTBOX_RELAY_BATCH = int(os.environ.get("OUTBOX_RELAY_BATCH", "500"))
+PORTAL_OUTBOX_STALE_SECONDS = float(os.environ.get("OUTBOX_STALE_SECONDS", "300"))
+# The most a hand-off to the broker after commit adds to a response (issue 13); after a failed one
+# the process leaves deliveries to the relay for OUTBOX_BROKER_PAUSE_SECONDS.
+PORTAL_OUTBOX_HANDOFF_TIMEOUT = float(os.environ.get("OUTBOX_HANDOFF_TIMEOUT", "0.5"))
 PORTAL_OUTBOX_BROKER_PAUSE_SECONDS = float(os.environ.get("OUTBOX_BROKER_PAUSE_SECONDS", "30"))
+# One delivery attempt may take this long: the delivery task's soft time limit (the hard one kills
+# the worker process 15 s later) and the claim that keeps a second attempt off the row meanwhile.
+PORTAL_NOTIFY_ATTEMPT_SECONDS = float(os.environ.get("NOTIFY_ATTEMPT_SECONDS", "30"))
+CELERY_TASK_ANNOTATIONS = {
+    "tickets.tasks.deliver_notification": {
+        "soft_time_limit": PORTAL_NOTIFY_ATTEMPT_SECONDS,
+        "time_limit": PORTAL_NOTIFY_ATTEMPT_SECONDS + 15,
+    }
+}
+# Liveness files the health checks read (manage.py healthcheck): beat and the relay touch theirs.
+PORTAL_HEARTBEAT_DIR = Path(os.environ.get("PORTAL_HEARTBEAT_DIR", VAR_DIR / "heartbeat"))
 # Units with a daily digest get it at this local (Asia/Shanghai) hour.
 PORTAL_DIGEST_HOUR = int(os.environ.get("NOTIFY_DIGEST_HOUR", "8"))
 # Absolute links in messages (the rating link, the admin link for staff).

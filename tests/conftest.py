@@ -266,3 +266,12 @@ def image_bytes(fmt="JPEG", size=(40, 30), exif_gps=False) -> bytes:
 @pytest.fixture
 def is_postgres():
     return connection.vendor == "postgresql"
+
+
+@pytest.fixture(scope="session")
+def collected_static(tmp_path_factory):
+    """`collectstatic` once per run, for the production processes the deployment and fault tests
+    start (DEBUG off: pages link the hashed names of the manifest)."""
+    from tests.stack import collect_static
+
+    return collect_static(tmp_path_factory.mktemp("static"))

@@ -10,13 +10,16 @@ mail clients fold duplicates, but an SMTP server accepts the same message twice.
 A backend raises `DeliveryError` (permanent or not); `tickets.outbox` records it and retries.
 """
 
+import contextlib
+import http.client
 import json
 import logging
 import os
 import smtplib
+import socket
 import sys
-import urllib.error
-import urllib.request
+import threading
+import urllib.parse
 import uuid
 from pathlib import Path
 
@@ -89,7 +92,8 @@ class HTTPGatewaySMSBackend(SMSBackend):
 
     Sends `Authorization: Bearer <token>` and `Idempotency-Key: <key>`. 2xx is delivered; 409 is
     "this key was already accepted" (delivered); 408, 429 and 5xx are worth retrying; any other
-    4xx is permanent.
+    4xx is permanent. `timeout` bounds the whole attempt, from connecting to the last byte of the
+    answer: a gateway that trickles its answer is cut off then (`post_within`).
     """
 
     def send(self, *, to, text, key):
@@ -100,26 +104,67 @@ class HTTPGatewaySMSBackend(SMSBackend):
             {"to": to, "text": text, "sender": self.options.get("sender", "")},
             ensure_ascii=False,
         ).encode()
-        request = urllib.request.Request(
-            url,
-            data=body,
-            method="POST",
-            headers={
-                "Content-Type": "application/json; charset=utf-8",
-                "Authorization": f"Bearer {self.options.get('token', '')}",
-                "Idempotency-Key": key,
-            },
-        )
+        headers = {
+            "Content-Type": "application/json; charset=utf-8",
+            "Authorization": f"Bearer {self.options.get('token', '')}",
+            "Idempotency-Key": key,
+        }
+        timeout = float(self.options.get("timeout", 10))
         try:
-            with urllib.request.urlopen(request, timeout=self.options.get("timeout", 10)):
-                return
-        except urllib.error.HTTPError as error:
-            if error.code == 409:
-                return
-            transient = error.code in (408, 429) or error.code >= 500
-            raise DeliveryError(f"gateway answered {error.code}", permanent=not transient) from None
-        except (urllib.error.URLError, TimeoutError, OSError) as error:
+            status = post_within(url, body, headers, timeout=timeout)
+        except TimeoutError:
+            raise DeliveryError(f"gateway did not answer within {timeout:g} s") from None
+        except (OSError, http.client.HTTPException) as error:
             raise DeliveryError(f"gateway unreachable: {error}") from None
+        if 200 <= status < 300 or status == 409:
+            return
+        transient = status in (408, 429) or status >= 500
+        raise DeliveryError(f"gateway answered {status}", permanent=not transient)
+
+
+def post_within(url: str, body: bytes, headers: dict, *, timeout: float) -> int:
+    """POST `body` and read the whole answer within `timeout` seconds; return the status.
+
+    Socket timeouts (urllib's, and those of requests, httpx and urllib3) bound each read, so an
+    answer trickled a byte at a time never times out. Here a timer shuts the socket down at the
+    deadline, which ends whatever read is waiting; that raises TimeoutError.
+    """
+    parts = urllib.parse.urlsplit(url)
+    connection_class = (
+        http.client.HTTPSConnection if parts.scheme == "https" else http.client.HTTPConnection
+    )
+    connection = connection_class(parts.hostname, parts.port, timeout=timeout)
+    expired = threading.Event()
+
+    def cut_off():
+        expired.set()
+        if connection.sock is not None:
+            with contextlib.suppress(OSError):
+                connection.sock.shutdown(socket.SHUT_RDWR)
+
+    timer = threading.Timer(timeout, cut_off)
+    timer.daemon = True
+    timer.start()
+    try:
+        connection.connect()
+        if expired.is_set():  # the deadline passed while connecting, before the timer saw a socket
+            raise TimeoutError
+        path = parts.path or "/"
+        connection.request(
+            "POST", f"{path}?{parts.query}" if parts.query else path, body=body, headers=headers
+        )
+        response = connection.getresponse()
+        response.read()
+        if expired.is_set():
+            raise TimeoutError
+        return response.status
+    except (OSError, http.client.HTTPException):
+        if expired.is_set():
+            raise TimeoutError from None
+        raise
+    finally:
+        timer.cancel()
+        connection.close()
 
 
 def sms_backend() -> SMSBackend:

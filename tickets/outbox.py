@@ -6,19 +6,25 @@ Invariants:
 - `create` inserts with ON CONFLICT DO NOTHING against the unique keys of `Notification`, so
   however many sweeps, beats or retries offer the same notice, one row exists; only the rows this
   call inserted are enqueued, and only after its transaction commits;
-- `deliver` locks the row, returns at once if it was sent, and otherwise makes one attempt,
-  recording attempts, the last error, and the sent time or the next attempt; the channel gets the
-  row's idempotency key;
-- `relay` re-enqueues pending rows whose delivery should have happened long ago (the broker lost
-  the message, or the process died between commit and enqueue): a duplicate task is harmless;
-- `enqueue` never makes a request wait long for the broker: one quick retry, and after a failure
-  this process leaves deliveries to the relay for `PORTAL_OUTBOX_BROKER_PAUSE_SECONDS` (the rows
-  are stored; only their hand-off waits);
+- `deliver` claims the row in a short transaction (counting the attempt, and leasing the row for
+  `PORTAL_NOTIFY_ATTEMPT_SECONDS` through `next_attempt_at`), sends with no transaction open and
+  no row locked, and records the outcome in a second one; a row sent, failed for good, held, or
+  leased by a running attempt is not sent again; the channel gets the row's idempotency key;
+- `enqueue` never holds a request longer than `PORTAL_OUTBOX_HANDOFF_TIMEOUT` for the broker (its
+  connection's every call is bounded, one quick retry), and after a failure this process leaves
+  deliveries to the relay for `PORTAL_OUTBOX_BROKER_PAUSE_SECONDS`; a delivery it could not hand
+  off is marked owed (pending, `next_attempt_at` NULL);
+- `relay` (run by its own process, `manage.py relay_outbox`) hands off the owed rows as soon as the
+  broker answers again, and re-enqueues pending rows whose delivery should have happened
+  `PORTAL_OUTBOX_STALE_SECONDS` ago (a message the broker lost, a process that died between commit
+  and hand-off): a duplicate task is harmless;
 - `collect_digests` gathers each digest recipient's held rows into one `digest` row a day.
 No task is scheduled far ahead: retries wait at most `PORTAL_NOTIFY_RETRY_CAP` seconds.
 """
 
 import logging
+import os
+import threading
 import time
 import uuid
 from dataclasses import dataclass
@@ -27,8 +33,10 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Subquery
+from django.db.models import Exists, OuterRef, Q, Subquery
 from django.utils import timezone
+
+from portal import broker
 
 from . import notice_texts, notify
 from .models import Notification
@@ -51,7 +59,7 @@ def create(rows: list[Notification]) -> list[int]:
         inserted = list(
             Notification.objects.filter(batch=token).values_list("pk", "status").order_by("pk")
         )
-        _enqueue_on_commit(pk for pk, status in inserted if status == Status.PENDING)
+        _enqueue_on_commit((pk for pk, status in inserted if status == Status.PENDING), whole=True)
     return [pk for pk, _status in inserted]
 
 
@@ -76,44 +84,114 @@ def _stamp(rows: list[Notification], batch=None) -> None:
             row.next_attempt_at = row.created_at
 
 
-def _enqueue_on_commit(ids) -> None:
+def _enqueue_on_commit(ids, *, whole: bool = False) -> None:
     pending = list(ids)
     if pending:
-        transaction.on_commit(lambda: enqueue(pending))
+        transaction.on_commit(lambda: enqueue(pending, whole=whole))
 
 
 # One quick retry (a pooled connection the broker closed meanwhile), not Celery's default three
 # with pauses: the caller is usually a resident's request, and the relay catches up anything lost.
 PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.1}
 _broker_paused_until = 0.0  # time.monotonic() before which this process does not try the broker
+# This process's hand-off connection (`broker.quick_connection`: every call bounded), one per
+# process, used by one thread at a time.
+_handoff_lock = threading.Lock()
+_handoff = {"key": None, "connection": None}
 
 
-def enqueue(ids: list[int]) -> None:
-    """Send one delivery task per id. If the broker is down, the relay enqueues them later; this
-    process then stops trying for `PORTAL_OUTBOX_BROKER_PAUSE_SECONDS`, so that an outage does not
-    slow every request down by the broker's connection attempts."""
+def enqueue(ids, *, whole: bool = False) -> int:
+    """Send one delivery task per id; return how many were sent. What could not be sent within
+    `PORTAL_OUTBOX_HANDOFF_TIMEOUT` (broker down, hung or slow; this process pausing after a
+    failure) is marked owed, and the relay hands it off when the broker answers. After a failure
+    this process stops trying for `PORTAL_OUTBOX_BROKER_PAUSE_SECONDS`, so an outage costs one
+    request per process and interval a bounded wait, not every request.
+
+    `whole`: no time limit for the batch as a whole (a sweep's or the relay's hundreds of rows,
+    where nobody waits for a response); each call to the broker stays bounded."""
     from .tasks import deliver_notification
 
     global _broker_paused_until
-    if time.monotonic() < _broker_paused_until:
+    ids = list(ids)
+    budget = settings.PORTAL_OUTBOX_HANDOFF_TIMEOUT
+    batch_budget = float("inf") if whole else budget
+    started = time.monotonic()
+    sent = 0
+    if started < _broker_paused_until:
         log.info("outbox: broker paused; %d deliveries left to the relay", len(ids))
-        return
-    try:
-        for pk in ids:
-            deliver_notification.apply_async(args=[pk], retry_policy=PUBLISH_RETRY_POLICY)
-    except Exception:
-        pause = settings.PORTAL_OUTBOX_BROKER_PAUSE_SECONDS
-        _broker_paused_until = time.monotonic() + pause
-        log.exception(
-            "outbox: could not enqueue %d deliveries; the relay will retry them, and this process "
-            "leaves new ones to it for %s s",
-            len(ids),
-            pause,
+    elif not _handoff_lock.acquire(timeout=budget):
+        log.warning(
+            "outbox: hand-off busy for %s s; %d deliveries left to the relay", budget, len(ids)
         )
+    else:
+        try:
+            for pk in ids:
+                if time.monotonic() - started > batch_budget or broker_paused():
+                    log.warning(
+                        "outbox: hand-off over %s s or paused; %d deliveries left to the relay",
+                        budget,
+                        len(ids) - sent,
+                    )
+                    break
+                deliver_notification.apply_async(
+                    args=[pk], connection=_handoff_connection(), retry_policy=PUBLISH_RETRY_POLICY
+                )
+                sent += 1
+        except Exception:
+            pause = settings.PORTAL_OUTBOX_BROKER_PAUSE_SECONDS
+            _broker_paused_until = time.monotonic() + pause
+            _drop_handoff_connection()
+            log.exception(
+                "outbox: could not enqueue %d deliveries; the relay will hand them off, and this "
+                "process leaves new ones to it for %s s",
+                len(ids) - sent,
+                pause,
+            )
+        finally:
+            _handoff_lock.release()
+    if sent < len(ids):
+        owe(ids[sent:])
+    return sent
+
+
+def _handoff_connection():
+    """This process's connection (a forked child makes its own) to the configured broker."""
+    key = (os.getpid(), broker.url())
+    if _handoff["key"] != key or _handoff["connection"] is None:
+        _drop_handoff_connection()
+        _handoff["key"] = key
+        _handoff["connection"] = broker.quick_connection(settings.PORTAL_OUTBOX_HANDOFF_TIMEOUT)
+    return _handoff["connection"]
+
+
+def _drop_handoff_connection() -> None:
+    connection, _handoff["connection"] = _handoff["connection"], None
+    if connection is not None and (_handoff["key"] or (None,))[0] == os.getpid():
+        try:
+            connection.release()
+        except Exception:
+            log.debug("outbox: closing the failed hand-off connection", exc_info=True)
+
+
+def owe(ids) -> None:
+    """Mark deliveries the broker did not get as owed to the relay (pending, no attempt time).
+
+    Called after commit, where nothing may fail the request: an error here only leaves the rows to
+    the relay's stale catch-up."""
+    try:
+        Notification.objects.filter(pk__in=list(ids), status=Status.PENDING).update(
+            next_attempt_at=None
+        )
+    except Exception:
+        log.exception("outbox: could not mark %d deliveries as owed to the relay", len(ids))
+
+
+def broker_paused() -> bool:
+    return time.monotonic() < _broker_paused_until
 
 
 def resume_broker() -> None:
-    """Try the broker again at the next enqueue (tests; an operator's shell)."""
+    """Try the broker again at the next enqueue (the relay, once the broker answers; tests)."""
     global _broker_paused_until
     _broker_paused_until = 0.0
 
@@ -125,13 +203,30 @@ def backoff(retries: int) -> float:
 
 @dataclass(frozen=True)
 class Attempt:
-    outcome: str  # "sent", "skipped", "retry" or "failed"
+    outcome: str  # "sent", "skipped", "busy" (another attempt holds the row), "retry" or "failed"
     retry_in: float = 0.0
 
 
-@transaction.atomic
 def deliver(notification_id: int, *, retries: int = 0, last_try: bool = False) -> Attempt:
-    """One delivery attempt of one row (the Celery task's body)."""
+    """One delivery attempt of one row (the Celery task's body).
+
+    The row is claimed in one short transaction and the outcome recorded in another: no row lock
+    and no transaction is held while the channel talks to the network. The attempt is counted
+    when it starts, so one that a crash interrupted is counted too."""
+    claim = _claim(notification_id)
+    if isinstance(claim, Attempt):
+        return claim
+    notification, items = claim
+    try:
+        _send(notification, items)
+    except Exception as error:
+        return _record_failure(notification, error, retries=retries, last_try=last_try)
+    _record_sent(notification, items)
+    return Attempt("sent")
+
+
+@transaction.atomic
+def _claim(notification_id: int):
     notification = (
         Notification.objects.select_for_update(of=("self",))
         .select_related("ticket__category", "ticket__lead_unit", "recipient", "article__owner")
@@ -141,36 +236,52 @@ def deliver(notification_id: int, *, retries: int = 0, last_try: bool = False) -
     if notification is None or notification.status != Status.PENDING:
         return Attempt("skipped")  # sent already, failed for good, or held for a digest
     now = timezone.now()
+    if notification.next_attempt_at is not None and notification.next_attempt_at > now:
+        # Another attempt runs (its lease), or a retry waits: look again when that is over.
+        return Attempt("busy", (notification.next_attempt_at - now).total_seconds())
     notification.attempts += 1
+    notification.next_attempt_at = now + timedelta(seconds=settings.PORTAL_NOTIFY_ATTEMPT_SECONDS)
+    notification.save(update_fields=["attempts", "next_attempt_at"])
     items = list(_digest_items(notification)) if notification.kind == Kind.DIGEST else []
-    try:
-        _send(notification, items)
-    except Exception as error:
-        permanent = isinstance(error, notify.DeliveryError) and error.permanent
-        notification.last_error = f"{type(error).__name__}: {error}"[:2000]
-        if permanent or last_try:
-            notification.status, notification.next_attempt_at = Status.FAILED, None
-            outcome = Attempt("failed")
-        else:
-            wait = backoff(retries)
-            notification.status = Status.PENDING
-            notification.next_attempt_at = now + timedelta(seconds=wait)
-            outcome = Attempt("retry", wait)
-        log.warning(
-            "outbox: notification %s attempt %s: %s",
-            notification_id,
-            notification.attempts,
-            notification.last_error,
-        )
-        notification.save(update_fields=["attempts", "last_error", "status", "next_attempt_at"])
-        return outcome
-    notification.status, notification.sent_at, notification.next_attempt_at = Status.SENT, now, None
-    notification.save(update_fields=["attempts", "status", "sent_at", "next_attempt_at"])
+    return notification, items
+
+
+@transaction.atomic
+def _record_failure(notification, error: Exception, *, retries: int, last_try: bool) -> Attempt:
+    permanent = isinstance(error, notify.DeliveryError) and error.permanent
+    last_error = f"{type(error).__name__}: {error}"[:2000]
+    log.warning(
+        "outbox: notification %s attempt %s: %s", notification.pk, notification.attempts, last_error
+    )
+    current = Notification.objects.select_for_update().filter(pk=notification.pk).first()
+    if (
+        current is None
+        or current.status != Status.PENDING
+        or current.attempts != notification.attempts
+    ):
+        return Attempt("skipped")  # a later attempt took the row over after this one's lease
+    current.last_error = last_error
+    if permanent or last_try:
+        current.status, current.next_attempt_at = Status.FAILED, None
+        outcome = Attempt("failed")
+    else:
+        wait = backoff(retries)
+        current.next_attempt_at = timezone.now() + timedelta(seconds=wait)
+        outcome = Attempt("retry", wait)
+    current.save(update_fields=["last_error", "status", "next_attempt_at"])
+    return outcome
+
+
+@transaction.atomic
+def _record_sent(notification, items) -> None:
+    now = timezone.now()
+    Notification.objects.filter(pk=notification.pk, status=Status.PENDING).update(
+        status=Status.SENT, sent_at=now, next_attempt_at=None
+    )
     if items:
         Notification.objects.filter(pk__in=[i.pk for i in items]).update(
             status=Status.SENT, sent_at=now
         )
-    return Attempt("sent")
 
 
 def _send(notification: Notification, items) -> None:
@@ -209,20 +320,29 @@ def retry(ids) -> int:
     return len(failed)
 
 
-def relay(now: datetime | None = None, *, limit: int = 1000) -> int:
-    """Enqueue again pending rows whose delivery should have run `PORTAL_OUTBOX_STALE_SECONDS`
-    ago; one indexed query (the partial index on pending rows)."""
+def relay(
+    now: datetime | None = None, *, limit: int = 500, due_before: datetime | None = None
+) -> int:
+    """Hand off rows owed to the broker, and enqueue again pending rows whose delivery should have
+    run `PORTAL_OUTBOX_STALE_SECONDS` ago, or before `due_before` (the start of a broker outage:
+    their messages may have been in a worker when it began, and Redis would hand them out again
+    only after the visibility timeout); one indexed query (the partial index on pending rows).
+    Rows another relay is handing off are skipped (SKIP LOCKED)."""
     now = now or timezone.now()
     stale = now - timedelta(seconds=settings.PORTAL_OUTBOX_STALE_SECONDS)
+    if due_before is not None:
+        stale = max(stale, due_before)
     with transaction.atomic():
         ids = list(
-            Notification.objects.filter(status=Status.PENDING, next_attempt_at__lte=stale)
-            .order_by("next_attempt_at")
+            Notification.objects.filter(status=Status.PENDING)
+            .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=stale))
+            .order_by("pk")
+            .select_for_update(skip_locked=True)
             .values_list("pk", flat=True)[:limit]
         )
         if ids:
             Notification.objects.filter(pk__in=ids).update(next_attempt_at=now)
-            transaction.on_commit(lambda: enqueue(ids))
+            transaction.on_commit(lambda: enqueue(ids, whole=True))
     return len(ids)
 
 

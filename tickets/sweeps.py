@@ -269,9 +269,9 @@ SWEEPS: dict[str, Sweep] = {
         ),
     ]
 }
-# Not ticket sweeps, but run on the same beat: catching up the outbox and the daily digests.
+# Not a ticket sweep, but run on the same beat: the daily digests. (The outbox relay runs in its
+# own process, `manage.py relay_outbox`, so it works while the broker or the worker does not.)
 HOUSEKEEPING: dict[str, Callable[[datetime], int]] = {
-    "outbox_relay": outbox.relay,
     "digests": outbox.collect_digests,
 }
 NAMES = [*SWEEPS, *HOUSEKEEPING]

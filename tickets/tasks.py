@@ -8,6 +8,7 @@ waits at most `PORTAL_NOTIFY_RETRY_CAP` seconds.
 import logging
 
 from celery import shared_task
+from celery.exceptions import Retry
 from celery.signals import beat_init
 from django.conf import settings
 
@@ -43,11 +44,25 @@ def sweep(name: str, recent: bool = False) -> int:
 @shared_task(bind=True, ignore_result=True, acks_late=True, reject_on_worker_lost=True)
 def deliver_notification(self, notification_id: int) -> str:
     """Deliver one outbox row. The message is acknowledged only after the attempt (acks_late)
-    and requeued if the worker process dies during it; the row's lock, its status and the
-    channel's idempotency key make a repeated run harmless."""
+    and requeued if the worker process dies during it; the row's claim, its status and the
+    channel's idempotency key make a repeated run harmless. Time limits (settings,
+    CELERY_TASK_ANNOTATIONS) end an attempt that hangs; it is retried like any failure."""
     max_retries = settings.PORTAL_NOTIFY_MAX_RETRIES
     retries = self.request.retries
     attempt = outbox.deliver(notification_id, retries=retries, last_try=retries >= max_retries)
     if attempt.outcome == "retry":
-        raise self.retry(countdown=attempt.retry_in, max_retries=max_retries)
+        try:
+            raise self.retry(countdown=attempt.retry_in, max_retries=max_retries)
+        except Retry:
+            raise
+        except Exception:  # the broker refused the retry: the relay hands it off later
+            log.exception("deliver_notification %s: could not schedule the retry", notification_id)
+            outbox.owe([notification_id])
+    elif attempt.outcome == "busy":
+        # Another attempt holds the row (or its retry waits): look again when it should be over,
+        # without counting a retry. If that attempt's worker died, this one takes over.
+        try:
+            deliver_notification.apply_async(args=[notification_id], countdown=attempt.retry_in + 1)
+        except Exception:  # the relay re-enqueues it once it is overdue
+            log.exception("deliver_notification %s: could not look again later", notification_id)
     return attempt.outcome

@@ -155,6 +155,7 @@ class Worker:
             if b" ready." in self.log.read_bytes():
                 return
             time.sleep(0.2)
+        self.kill()
         raise RuntimeError(f"worker not ready after {timeout} s:\n{self.log.read_text()}")
 
     def kill(self) -> None:

@@ -73,7 +73,7 @@ def test_outbox_list_query_count_does_not_grow_with_rows(
 
 def test_retry_action_queues_failed_notifications_again(client, staff, rows, monkeypatch):
     queued = []
-    monkeypatch.setattr(outbox, "enqueue", queued.extend)
+    monkeypatch.setattr(outbox, "enqueue", lambda ids, **_: queued.extend(ids))
     failed = Notification.objects.get(status=Status.FAILED)
     client.force_login(staff["supervisor"])
     response = client.post(

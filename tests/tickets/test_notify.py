@@ -2,49 +2,13 @@
 
 import io
 import json
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
 from tickets import notify
 from tickets.notify import DeliveryError
 
-
-class Gateway:
-    """A tiny SMS gateway: honours Idempotency-Key, answers with planned status codes."""
-
-    def __init__(self):
-        self.requests = []
-        self.sent = {}
-        self.plan = []  # status codes to answer before accepting
-        gateway = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self):
-                body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-                key = self.headers["Idempotency-Key"]
-                gateway.requests.append((dict(self.headers), body))
-                if gateway.plan:
-                    status = gateway.plan.pop(0)
-                elif key in gateway.sent:
-                    status = 409
-                else:
-                    gateway.sent[key] = body
-                    status = 201
-                self.send_response(status)
-                self.end_headers()
-
-            def log_message(self, *args):
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_port}/sms"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    def close(self):
-        self.server.shutdown()
-        self.server.server_close()
+from .gateways import ANSWER, Gateway, TrickleGateway
 
 
 @pytest.fixture
@@ -73,6 +37,21 @@ def test_a_repeated_key_is_sent_once_and_counts_as_delivered(gateway):
     backend.send(to="13812345678", text="a", key="k-1")
     backend.send(to="13812345678", text="a", key="k-1")  # 409: already accepted, no error
     assert len(gateway.requests) == 2 and list(gateway.sent) == ["k-1"]
+
+
+def test_a_gateway_trickling_its_answer_is_cut_off_at_the_timeout_of_the_whole_attempt():
+    """One byte every 0.2 s: each read comes well within any socket timeout, so a per-read
+    timeout would wait for the whole answer (17 s); the attempt ends at 1 s, retryable."""
+    gateway = TrickleGateway(interval=0.2)
+    try:
+        with pytest.raises(DeliveryError, match="did not answer within 1 s") as raised:
+            notify.HTTPGatewaySMSBackend(url=gateway.url, timeout=1).send(
+                to="13812345678", text="a", key="k-1"
+            )
+        assert not raised.value.permanent
+        assert gateway.requests == 1 and 0 < gateway.bytes_sent[0] < len(ANSWER)
+    finally:
+        gateway.close()
 
 
 @pytest.mark.parametrize(("status", "permanent"), [(503, False), (429, False), (400, True)])

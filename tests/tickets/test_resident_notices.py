@@ -30,7 +30,7 @@ def committed(django_capture_on_commit_callbacks, monkeypatch):
     """Run on-commit work (the deliveries, then the signal) as a real commit would; collect what
     would be enqueued."""
     queued = []
-    monkeypatch.setattr(outbox, "enqueue", queued.extend)
+    monkeypatch.setattr(outbox, "enqueue", lambda ids, **_: queued.extend(ids))
 
     def run(action, *args, **kwargs):
         with django_capture_on_commit_callbacks(execute=True):

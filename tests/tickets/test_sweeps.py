@@ -323,7 +323,7 @@ def test_digest_unit_gets_its_warnings_once_a_day(
     frozen.move_to(datetime(2026, 12, 1, 8, 0, tzinfo=SHANGHAI))
     with pytest.MonkeyPatch.context() as patch, django_capture_on_commit_callbacks(execute=True):
         queued = []
-        patch.setattr(outbox, "enqueue", queued.extend)
+        patch.setattr(outbox, "enqueue", lambda ids, **_: queued.extend(ids))
         assert run("digests") == 1
         assert run("digests") == 0
     (digest,) = Notification.objects.filter(kind=Kind.DIGEST)
@@ -366,7 +366,7 @@ def test_new_notices_are_enqueued_only_after_commit(
 ):
     get_user_model().objects.filter(username="operator").update(email="op@example.org")
     queued = []
-    monkeypatch.setattr(outbox, "enqueue", queued.extend)
+    monkeypatch.setattr(outbox, "enqueue", lambda ids, **_: queued.extend(ids))
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         assert run("accept_overdue") == 1
     assert queued == [] and len(callbacks) == 1

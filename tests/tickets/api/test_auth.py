@@ -76,17 +76,25 @@ def test_staff_rate_comes_from_settings(as_staff, settings):
         KeyRateThrottle.THROTTLE_RATES = original
 
 
-def test_a_counter_store_that_does_not_answer_refuses_with_429(as_client, monkeypatch, caplog):
+@pytest.fixture
+def refusing_rate_store(settings):
+    """The API's counters on a real Redis address nobody listens on (port 1)."""
     from clients import throttling
 
-    def down(*args):
-        raise ConnectionError("redis is down")
+    settings.PORTAL_API_RATE_STORAGE = "redis://127.0.0.1:1/0"
+    throttling.limiter.cache_clear()
+    yield
+    throttling.limiter.cache_clear()
 
-    http, _client = as_client()
-    monkeypatch.setattr(throttling.limiter(), "hit", down)
-    response = http.get("/api/v1/units/")
-    assert response.status_code == 429 and response["Retry-After"] == "1"
-    assert "counter store did not answer" in caplog.text
+
+def test_a_counter_store_that_does_not_answer_falls_back_to_a_per_process_limit(
+    as_client, refusing_rate_store, caplog
+):
+    """Intake goes on (issue 13): the client's rate is counted in this process, and logged."""
+    http, _client = as_client(rate="2/min")
+    assert [http.get("/api/v1/units/").status_code for _ in range(3)] == [200, 200, 429]
+    assert "counting in this process's memory" in caplog.text
+    assert caplog.text.count("counter store did not answer") == 1  # then it waits, not retries
 
 
 @pytest.mark.parametrize(
