@@ -464,6 +464,39 @@ def topics_view(request):
     )
 
 
+def suggestions_view(request):
+    """How often operators chose what the suggestions from the caller's words put first, or
+    among the three shown (issue 14): production accuracy per month."""
+    from suggestions.selectors import accuracy_by_month
+
+    _guard(request)
+    months = accuracy_by_month(months=12)
+    rows = [
+        [f"{m['month']:%Y-%m}", m["records"], percent(m["top1"]), percent(m["top3"])]
+        for m in months
+    ]
+    chart = {  # top-1 agreement in %, oldest month first
+        "type": "line",
+        "labels": [row[0] for row in reversed(rows)],
+        "values": [round(m["top1"] * 100, 1) for m in reversed(months)],
+    }
+    help_text = _(
+        "Each time an operator files a phone call or accepts a demand with the suggestions "
+        "shown, the category chosen is recorded beside them. Top-1: the first suggestion was "
+        "chosen; top-3: one of the three was. Held-out accuracy of each classifier version is in "
+        "Suggestions › Classifier versions."
+    )
+    return _page(
+        request,
+        title=_("Suggestions in production"),
+        help_text=help_text,
+        headers=[_("month"), _("classified with suggestions"), _("top-1"), _("top-3")],
+        rows=rows,
+        chart=chart if rows else None,
+        csv_name="suggestion-accuracy",
+    )
+
+
 PAGES = [  # (url name, query, label): the navigation above every analytics page
     ("admin:analytics_rates", "", _("Rankings")),
     ("admin:analytics_intake", "", _("Intake")),
@@ -471,6 +504,7 @@ PAGES = [  # (url name, query, label): the navigation above every analytics page
     ("admin:analytics_hotspots", "", _("Hotspots")),
     ("admin:analytics_repeats", "", _("Repeat demands")),
     ("admin:analytics_topics", "", _("Monthly topic")),
+    ("admin:analytics_suggestions", "", _("Suggestions")),
 ]
 
 
@@ -483,4 +517,5 @@ def urls(site):
         path("analytics/hotspots/", wrap(hotspots_view), name="analytics_hotspots"),
         path("analytics/repeats/", wrap(repeats_view), name="analytics_repeats"),
         path("analytics/topics/", wrap(topics_view), name="analytics_topics"),
+        path("analytics/suggestions/", wrap(suggestions_view), name="analytics_suggestions"),
     ]

@@ -25,13 +25,15 @@ _TICKET_READ = [
     "departments.view_region",
 ]
 _HOTLINE = [*_TICKET_READ, "portal.view_citizen", "departments.view_dispatchrule"]
+# The classifier's versions and held-out accuracy, and what the suggestions showed (issue 14).
+_SUGGESTIONS = ["suggestions.view_classifiermodel", "suggestions.view_suggestionrecord"]
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.OPERATOR: _HOTLINE,
     Role.DISPATCHER: [*_HOTLINE, "departments.view_calendarday"],
     Role.CALLBACK_OPERATOR: _HOTLINE,
-    Role.SUPERVISOR: [*_HOTLINE, "departments.view_membership"],
-    Role.ANALYST: _TICKET_READ,
+    Role.SUPERVISOR: [*_HOTLINE, "departments.view_membership", *_SUGGESTIONS],
+    Role.ANALYST: [*_TICKET_READ, *_SUGGESTIONS],
     Role.HANDLER: _TICKET_READ,
     Role.UNIT_HEAD: [*_TICKET_READ, "departments.view_membership"],
 }

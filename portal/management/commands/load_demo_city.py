@@ -8,6 +8,8 @@ from tqdm import tqdm
 
 from portal.demo.city import load_city, write_logins
 from portal.demo.generator import generate
+from suggestions.models import ClassifierModel
+from suggestions.services import classifier_train
 from tickets.models import Ticket
 
 
@@ -48,6 +50,14 @@ class Command(BaseCommand):
             rows = ", ".join(f"{count:,} {name}" for name, count in written.items())
             self.stdout.write(
                 f"Generated {rows} in {elapsed:.1f} s ({tickets / elapsed:,.0f} tickets/s)."
+            )
+        if tickets > 0 or not ClassifierModel.objects.exists():
+            # The demo's suggestions: learn from the tickets just generated (a few seconds).
+            started = time.monotonic()
+            row = classifier_train()
+            self.stdout.write(
+                f"Classifier v{row.version} trained on {row.history_samples:,} closed tickets "
+                f"in {time.monotonic() - started:.1f} s."
             )
         if not quiet_logins:
             write_logins(self.stdout, logins)
