@@ -31,8 +31,15 @@ class Command(BaseCommand):
             "--if-empty", action="store_true", help="generate tickets only when there are none"
         )
         parser.add_argument("--quiet-logins", action="store_true", help="do not print the logins")
+        parser.add_argument(
+            "--no-classifier",
+            action="store_true",
+            help="do not train the suggestions' classifier at the end (`train_classifier` later)",
+        )
 
-    def handle(self, *args, tickets, days, seed, chunk, if_empty, quiet_logins, **options):
+    def handle(
+        self, *args, tickets, days, seed, chunk, if_empty, quiet_logins, no_classifier, **options
+    ):
         started = time.monotonic()
         logins = load_city()
         self.stdout.write(f"Demo city loaded in {time.monotonic() - started:.1f} s.")
@@ -51,7 +58,7 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"Generated {rows} in {elapsed:.1f} s ({tickets / elapsed:,.0f} tickets/s)."
             )
-        if tickets > 0 or not ClassifierModel.objects.exists():
+        if not no_classifier and (tickets > 0 or not ClassifierModel.objects.exists()):
             # The demo's suggestions: learn from the tickets just generated (a few seconds).
             started = time.monotonic()
             row = classifier_train()
