@@ -382,7 +382,7 @@ if SUGGESTIONS_TRAIN_HOUR != "off":
         "options": {"expires": 6 * 3600},
     }
 # The newest closed tickets read per category for training (bounds the time at any volume).
-SUGGESTIONS_PER_CATEGORY = int(os.environ.get("SUGGESTIONS_PER_CATEGORY", "2000"))
+SUGGESTIONS_PER_CATEGORY = int(os.environ.get("SUGGESTIONS_PER_CATEGORY", "500"))
 # How often each process looks for a newer classifier version (seconds; 0: at every request).
 SUGGESTIONS_MODEL_CHECK_SECONDS = float(os.environ.get("SUGGESTIONS_MODEL_CHECK_SECONDS", "30"))
 # Classifier versions kept in the database (the newest active one always stays).

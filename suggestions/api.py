@@ -121,12 +121,15 @@ class PublicSuggestionOutput(serializers.Serializer):
     model = ModelOutput(allow_null=True, help_text="the classifier version; null before training")
 
 
-class SuggestionOutput(PublicSuggestionOutput):
+class SuggestionOutput(serializers.Serializer):
+    categories = CategorySuggestionOutput(many=True, help_text="up to 3, best first")
     unit = RefSerializer(
         allow_null=True, help_text="the dispatch catalogue's unit for the first category"
     )
+    articles = ArticleOutput(many=True)
     similar = SimilarTicketOutput(many=True, help_text="open tickets nearby saying the same")
     caller = CallerOutput(allow_null=True, help_text="null without a phone number")
+    model = ModelOutput(allow_null=True, help_text="the classifier version; null before training")
     token = serializers.CharField(
         help_text="what was shown, signed: pass it as `suggestion` when the ticket is created "
         "or accepted, so the choice is recorded beside the suggestions"

@@ -31,7 +31,7 @@ SHOWN_CATEGORIES = 3
 SHOWN_ARTICLES = 5
 SHOWN_SIMILAR = 5
 SIMILAR_WINDOW = timedelta(days=30)  # as for repeat demands and duplicates (tickets.selectors)
-SIMILAR_CANDIDATES = 200  # newest open tickets nearby compared with the text, at most
+SIMILAR_CANDIDATES = 100  # newest open tickets nearby compared with the text, at most
 SIMILAR_MINIMUM = 0.2  # Dice coefficient of character bigrams
 
 

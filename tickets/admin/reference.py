@@ -59,7 +59,7 @@ class CategoryAdmin(admin.ModelAdmin):
     inlines = [CategoryAttributeInline]
     list_display = ["code", "name", "level", "parent", "urgency", "is_active"]
     list_filter = ["level", "urgency", "is_active"]
-    search_fields = ["code", "name"]
+    search_fields = ["code", "name", "keywords"]
     list_select_related = ["parent__parent", "urgency"]
     autocomplete_fields = ["parent"]
 
