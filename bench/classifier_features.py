@@ -57,7 +57,7 @@ def demo_categories() -> list[Category]:
                         keywords=KEYWORDS[leaf.code],
                     )
                 )
-    return leaves
+    return sorted(leaves, key=lambda leaf: leaf.code)  # as `sources.leaf_categories` orders them
 
 
 def history(per_category: int | None = None, total: int | None = None, seed: int = 1):
