@@ -587,7 +587,7 @@ def knowledge_view(request):
     rows = [
         [
             {"text": a.title, "url": reverse(change, args=[a.pk])},
-            a.owner.name,
+            a.owner.display_name,
             a.get_status_display() + (f" · {_('expired')}" if a.expired(today) else ""),
             a.get_audience_display(),
             a.uses_in_period,
@@ -616,12 +616,50 @@ def knowledge_view(request):
             _("last used"),
         ],
         rows=rows,
-        chart={
-            "type": "bar",
-            "labels": [a.title[:20] for a in top],
-            "values": [a.uses_in_period for a in top],
-        },
+        chart=chart(
+            "bar",
+            [a.title[:20] for a in top],
+            {_("uses in the period"): [a.uses_in_period for a in top]},
+            horizontal=True,
+        ),
         csv_name=f"knowledge-use-{first:%Y%m%d}-{last:%Y%m%d}",
+    )
+
+
+def suggestions_view(request):
+    """How often operators chose what the suggestions from the caller's words put first, or
+    among the three shown (issue 14): production accuracy per month."""
+    from suggestions.selectors import accuracy_by_month
+
+    _guard(request)
+    months = accuracy_by_month(months=12)
+    rows = [
+        [month_cell(m["month"]), m["records"], percent(m["top1"]), percent(m["top3"])]
+        for m in months
+    ]
+    agreement = chart(  # oldest month first
+        "line",
+        [month_label(m["month"]) for m in reversed(months)],
+        {
+            _("top-1"): [rate_points(m["top1"]) for m in reversed(months)],
+            _("top-3"): [rate_points(m["top3"]) for m in reversed(months)],
+        },
+        unit=PERCENT,
+    )
+    help_text = _(
+        "Each time an operator files a phone call or accepts a demand with the suggestions "
+        "shown, the category chosen is recorded beside them. Top-1: the first suggestion was "
+        "chosen; top-3: one of the three was. Held-out accuracy of each classifier version is in "
+        "Suggestions › Classifier versions."
+    )
+    return _page(
+        request,
+        title=_("Suggestions in production"),
+        help_text=help_text,
+        headers=[_("month"), _("classified with suggestions"), _("top-1"), _("top-3")],
+        rows=rows,
+        chart=agreement if rows else None,
+        csv_name="suggestion-accuracy",
     )
 
 
@@ -633,6 +671,7 @@ PAGES = [  # (url name, query, label): the navigation above every analytics page
     ("admin:analytics_repeats", "", _("Repeat demands")),
     ("admin:analytics_topics", "", _("Monthly topic")),
     ("admin:analytics_knowledge", "", _("Knowledge base")),
+    ("admin:analytics_suggestions", "", _("Suggestions")),
 ]
 
 
@@ -646,4 +685,5 @@ def urls(site):
         path("analytics/repeats/", wrap(repeats_view), name="analytics_repeats"),
         path("analytics/topics/", wrap(topics_view), name="analytics_topics"),
         path("analytics/knowledge/", wrap(knowledge_view), name="analytics_knowledge"),
+        path("analytics/suggestions/", wrap(suggestions_view), name="analytics_suggestions"),
     ]

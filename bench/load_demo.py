@@ -49,6 +49,7 @@ def main() -> int:
             "--seed",
             str(args.seed),
             "--quiet-logins",
+            "--no-classifier",  # trained and timed by bench/suggestions.py
             "-v0",
         ],
         env=env,

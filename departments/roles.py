@@ -37,6 +37,8 @@ _HOTLINE = [
     "portal.view_citizen",
     "departments.view_dispatchrule",
 ]
+# The classifier's versions and held-out accuracy, and what the suggestions showed (issue 14).
+_SUGGESTIONS = ["suggestions.view_classifiermodel", "suggestions.view_suggestionrecord"]
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.OPERATOR: _HOTLINE,
@@ -45,11 +47,12 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.SUPERVISOR: [
         *_HOTLINE,
         "departments.view_membership",
+        *_SUGGESTIONS,
         # failed staff sign-ins: see who is locked out, unlock (accounts.admin)
         "accounts.view_failedlogin",
         "accounts.delete_failedlogin",
     ],
-    Role.ANALYST: _TICKET_READ,
+    Role.ANALYST: [*_TICKET_READ, *_SUGGESTIONS],
     Role.HANDLER: [*_TICKET_READ, *_KNOWLEDGE],
     Role.UNIT_HEAD: [*_TICKET_READ, *_KNOWLEDGE, "departments.view_membership"],
 }

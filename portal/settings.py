@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "analytics",
     "clients",  # issue 5: API clients, staff tokens
     "knowledge",  # issue 14: the knowledge base
+    "suggestions",  # issue 14: suggestions from the caller's words
 ]
 
 MIDDLEWARE = [
@@ -524,3 +525,25 @@ PORTAL_SMS_OPTIONS = {
     "sender": os.environ.get("SMS_SENDER", "12345"),
 }
 # --- end of issue 6 settings --------------------------------------------------------------------
+
+# --- issue 14: suggestions from the caller's words (suggestions/) -------------------------------
+# Retrain the category classifier every day at this Beijing hour (minute 30) on the latest closed
+# tickets; "off" leaves training to `manage.py train_classifier`.
+SUGGESTIONS_TRAIN_HOUR = os.environ.get("SUGGESTIONS_TRAIN_HOUR", "3")
+if SUGGESTIONS_TRAIN_HOUR != "off":
+    from celery.schedules import crontab
+
+    CELERY_BEAT_SCHEDULE["train-classifier"] = {
+        "task": "suggestions.tasks.train_classifier",
+        "schedule": crontab(hour=int(SUGGESTIONS_TRAIN_HOUR), minute=30),
+        "options": {"expires": 6 * 3600},
+    }
+# The newest closed tickets read per category for training (bounds the time at any volume).
+SUGGESTIONS_PER_CATEGORY = int(os.environ.get("SUGGESTIONS_PER_CATEGORY", "500"))
+# How often each process looks for a newer classifier version (seconds; 0: at every request).
+SUGGESTIONS_MODEL_CHECK_SECONDS = float(os.environ.get("SUGGESTIONS_MODEL_CHECK_SECONDS", "30"))
+# Classifier versions kept in the database (the newest active one always stays).
+SUGGESTIONS_KEEP_VERSIONS = int(os.environ.get("SUGGESTIONS_KEEP_VERSIONS", "10"))
+# Per-address rate of the residents' site's public suggestions (counted like the API's rates).
+SUGGESTIONS_PUBLIC_RATE = os.environ.get("SUGGESTIONS_PUBLIC_RATE", "30/min")
+# --- end of issue 14 settings -------------------------------------------------------------------

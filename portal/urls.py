@@ -18,6 +18,7 @@ urlpatterns = [
     # issue 5: REST API, its schema and docs, Open311 GeoReport v2
     path("api/v1/", include("tickets.api.urls")),
     path("api/v1/", include("analytics.api")),  # issue 7: /api/v1/stats/rankings/ and the rest
+    path("api/v1/", include("suggestions.api")),  # issue 14: intake/ and public/suggestions/
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("open311/v2/", include("tickets.open311.urls")),

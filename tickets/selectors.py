@@ -62,20 +62,26 @@ def trajectory(ticket: Ticket, *, public_only: bool = False):
 REPEAT_WINDOW = timedelta(days=30)
 
 
-def caller_history(phone: str, *, limit: int = 10):
-    """A caller's latest tickets, newest first (phone intake shows them). `phone` is in the
-    normal form of `tickets.phones` (mobile or landline), as typed numbers are turned into."""
+def caller_history(phone: str, *, limit: int = 10, tickets: QuerySet | None = None):
+    """A caller's latest tickets, newest first (phone intake shows them), among `tickets` (a
+    user's scope; default all). `phone` is in the normal form of `tickets.phones` (mobile or
+    landline), as typed numbers are turned into."""
+    tickets = Ticket.objects.all() if tickets is None else tickets
     return (
-        Ticket.objects.filter(citizen__phone=phone)
+        tickets.filter(citizen__phone=phone)
         .select_related("category__parent__parent", "lead_unit")
         .order_by("-submitted_at")[:limit]
     )
 
 
-def likely_repeats(phone: str, *, category=None, address: str = "", now=None):
+def likely_repeats(
+    phone: str, *, category=None, address: str = "", now=None, tickets: QuerySet | None = None
+):
     """The caller's tickets of the last 30 days with the same category or the same address:
-    the operator should probably link the new call to one of them (a repeat demand)."""
+    the operator should probably link the new call to one of them (a repeat demand). Among
+    `tickets` (a user's scope; default all)."""
     now = now or timezone.now()
+    tickets = Ticket.objects.all() if tickets is None else tickets
     same = Q()
     if category is not None:
         same |= Q(category=category)
@@ -84,7 +90,7 @@ def likely_repeats(phone: str, *, category=None, address: str = "", now=None):
     if not same:
         return Ticket.objects.none()
     return (
-        Ticket.objects.filter(citizen__phone=phone, submitted_at__gte=now - REPEAT_WINDOW)
+        tickets.filter(citizen__phone=phone, submitted_at__gte=now - REPEAT_WINDOW)
         .filter(same)
         .select_related("category__parent__parent")
         .order_by("-submitted_at")

@@ -28,6 +28,7 @@ from departments.calendar import work_calendar
 from departments.catalogue import suggest_lead_unit
 from departments.models import Department, Membership, Region
 from knowledge import services as knowledge
+from suggestions import records as suggestion_records
 
 from . import (
     events,
@@ -173,10 +174,17 @@ def ticket_submit(*, actor=None, photos=(), attributes=None, after_create=None, 
     )
 
 
-def ticket_create_from_call(*, actor, urgency=None, photos=(), **data) -> Ticket:
-    """An operator's record of a phone call: the ticket starts `accepted`, classified."""
+def ticket_create_from_call(
+    *, actor, urgency=None, photos=(), suggestion: str = "", **data
+) -> Ticket:
+    """An operator's record of a phone call: the ticket starts `accepted`, classified.
+
+    `suggestion` is the token the suggestions endpoint answered with (what it showed the
+    operator); when given, it is recorded beside the category chosen (`suggestions.records`).
+    """
     permissions.check(actor, Ticket(number=""), Action.PHONE_INTAKE)
     cleaned = clean_intake({**data, "channel": Channel.PHONE})
+    shown = suggestion_records.shown_from_token(suggestion) if suggestion else None
     images = _clean_photos(photos)
     now = timezone.now()
     number = numbering.next_number(now)
@@ -188,6 +196,11 @@ def ticket_create_from_call(*, actor, urgency=None, photos=(), **data) -> Ticket
         actor=actor,
         at=now,
         urgency=urgency,
+        after_create=None
+        if shown is None
+        else lambda ticket: suggestion_records.record(
+            ticket=ticket, shown=shown, action=Action.PHONE_INTAKE, actor=actor
+        ),
     )
 
 
@@ -321,9 +334,19 @@ def _create(
 
 @transaction.atomic(durable=True)
 def ticket_accept(
-    *, ticket_id: int, actor, kind=None, category=None, urgency=None, region=None, note=""
+    *,
+    ticket_id: int,
+    actor,
+    kind=None,
+    category=None,
+    urgency=None,
+    region=None,
+    note="",
+    suggestion: str = "",
 ) -> Ticket:
-    """Classify a submitted demand; the dispatch clock starts."""
+    """Classify a submitted demand; the dispatch clock starts. `suggestion`: as for
+    `ticket_create_from_call`, recorded beside the category the ticket is accepted under."""
+    shown = suggestion_records.shown_from_token(suggestion) if suggestion else None
     ticket = _lock(ticket_id)
     old, new = _transition(ticket, actor, Action.ACCEPT)
     errors: dict = {}
@@ -376,6 +399,8 @@ def ticket_accept(
         at=now,
         data={"category": ticket.category.code, "urgency": ticket.urgency.code},
     )
+    if shown is not None:
+        suggestion_records.record(ticket=ticket, shown=shown, action=Action.ACCEPT, actor=actor)
     _announce(ticket, Action.ACCEPT, event)
     return ticket
 

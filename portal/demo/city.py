@@ -11,6 +11,7 @@ from tickets.defaults import ensure_urgency_classes
 from tickets.models import Category, UrgencyClass
 
 from . import city_data as data
+from .category_keywords import KEYWORDS
 from .names_en import CATEGORIES, region_name_en, unit_name_en
 
 Kind = Department.Kind
@@ -178,6 +179,9 @@ def _load_taxonomy_and_catalogue(units) -> None:
                         "urgency": urgencies[leaf.urgency],
                     },
                 )
+                if not category.keywords and leaf.code in KEYWORDS:  # never over an edit
+                    category.keywords = KEYWORDS[leaf.code]
+                    category.save(update_fields=["keywords"])
                 if leaf.target == data.TARGET_STREET:
                     rule = {"unit": None, "unit_kind": Kind.STREET_OFFICE}
                 elif leaf.target == data.TARGET_DISTRICT:

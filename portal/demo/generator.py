@@ -38,6 +38,7 @@ from tickets.models import (
 from tickets.workflow import Action, Status
 
 from . import city_data as data
+from . import descriptions
 from .writer import Writer, writer_for_connection
 
 MINUTE = timedelta(minutes=1)
@@ -206,6 +207,7 @@ class LeafPlan:
     replies: tuple[str, ...]
     target: str  # "street", "district" or a unit id as str
     weight: float
+    code: str = ""
 
 
 @dataclass
@@ -308,6 +310,7 @@ def build_context(*, days: int, seed: int | None) -> Context:
                 spec.reply_samples or ("已处理完毕。",),
                 target,
                 weight,
+                category.code,
             )
         )
     if not leaves:
@@ -524,10 +527,12 @@ class Life:
         else:
             self.citizen_id, self.phone, self.name = rng.choice(ctx.citizens)
         self.confidential = not self.anonymous and rng.random() < 0.05
-        self.description = rng.choice(self.leaf.samples)
         self.address = rng.choice(self.place.roads) + rng.choice(data.ADDRESS_SUFFIXES).format(
             n=rng.randint(1, 40), u=rng.randint(1, 6)
         )
+        self.description = descriptions.describe(
+            self.leaf.code, rng, address=self.address, roads=self.place.roads
+        ) or rng.choice(self.leaf.samples)
         self.status = Status.SUBMITTED
         self.outcome = self.referred_to = self.reply_text = ""
         self.lead = None

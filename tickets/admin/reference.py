@@ -62,7 +62,7 @@ class CategoryAdmin(admin.ModelAdmin):
     inlines = [CategoryAttributeInline]
     list_display = ["code", "name", "name_en", "level", "parent", "urgency", "is_active"]
     list_filter = ["level", "urgency", "is_active"]
-    search_fields = ["code", "name", "name_en"]
+    search_fields = ["code", "name", "name_en", "keywords"]
     list_select_related = ["parent__parent", "urgency"]
     autocomplete_fields = ["parent"]
 

@@ -92,6 +92,16 @@ class Category(NamedInTwoLanguages, models.Model):
         related_name="categories",
     )
     description = models.TextField(_("description"), blank=True)
+    keywords = models.TextField(
+        _("keywords"),
+        blank=True,
+        help_text=_(
+            "Words and short phrases callers use for this category, separated by spaces or "
+            "commas (e.g. 暖气不热 暖气片凉 上热下凉). The suggestions learn from them, with "
+            "the name and path, before the hotline's own history teaches more: retrain "
+            "(manage.py train_classifier) after editing."
+        ),
+    )
     is_active = models.BooleanField(_("active"), default=True)
     rank = models.PositiveSmallIntegerField(_("order"), default=0)
 

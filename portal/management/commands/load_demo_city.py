@@ -10,6 +10,8 @@ from analytics import refresh
 from knowledge.demo.loader import load_demo_articles
 from portal.demo.city import load_city, write_logins
 from portal.demo.generator import generate
+from suggestions.models import ClassifierModel
+from suggestions.services import classifier_train
 from tickets.models import Ticket
 
 
@@ -31,8 +33,15 @@ class Command(BaseCommand):
             "--if-empty", action="store_true", help="generate tickets only when there are none"
         )
         parser.add_argument("--quiet-logins", action="store_true", help="do not print the logins")
+        parser.add_argument(
+            "--no-classifier",
+            action="store_true",
+            help="do not train the suggestions' classifier at the end (`train_classifier` later)",
+        )
 
-    def handle(self, *args, tickets, days, seed, chunk, if_empty, quiet_logins, **options):
+    def handle(
+        self, *args, tickets, days, seed, chunk, if_empty, quiet_logins, no_classifier, **options
+    ):
         started = time.monotonic()
         logins = load_city()
         self.stdout.write(f"Demo city loaded in {time.monotonic() - started:.1f} s.")
@@ -51,6 +60,14 @@ class Command(BaseCommand):
             rows = ", ".join(f"{count:,} {name}" for name, count in written.items())
             self.stdout.write(
                 f"Generated {rows} in {elapsed:.1f} s ({tickets / elapsed:,.0f} tickets/s)."
+            )
+        if not no_classifier and (tickets > 0 or not ClassifierModel.objects.exists()):
+            # The demo's suggestions: learn from the tickets just generated (a few seconds).
+            started = time.monotonic()
+            row = classifier_train()
+            self.stdout.write(
+                f"Classifier v{row.version} trained on {row.history_samples:,} closed tickets "
+                f"in {time.monotonic() - started:.1f} s."
             )
         self._build_statistics(rebuild=tickets > 0)
         if not quiet_logins:

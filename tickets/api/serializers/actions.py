@@ -22,6 +22,13 @@ class AcceptInputSerializer(serializers.Serializer):
     urgency = CodeField(queryset=UrgencyClass.objects.all(), required=False)
     region = CodeField(queryset=Region.objects.all(), required=False)
     note = _text()
+    suggestion = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=1000,
+        help_text="the `token` of `POST /api/v1/intake/suggestions/` for what the caller was "
+        "shown; recorded beside the category chosen",
+    )
 
 
 class AnswerDirectlyInputSerializer(serializers.Serializer):
