@@ -1,5 +1,6 @@
 """`python manage.py load_demo_city [--tickets N]`: a realistic Beijing to try the portal on."""
 
+import os
 import time
 
 from django.core.management.base import BaseCommand
@@ -8,6 +9,7 @@ from tqdm import tqdm
 
 from portal.demo.city import load_city, write_logins
 from portal.demo.generator import generate
+from portal.demo.writer import writer_for_connection
 from tickets.models import Ticket
 
 
@@ -29,8 +31,23 @@ class Command(BaseCommand):
             "--if-empty", action="store_true", help="generate tickets only when there are none"
         )
         parser.add_argument("--quiet-logins", action="store_true", help="do not print the logins")
+        parser.add_argument(
+            "--workers",
+            type=int,
+            default=os.cpu_count() or 1,
+            help="processes generating and copying chunks at once (PostgreSQL, loads of "
+            "100,000 tickets or more; default: one per core)",
+        )
+        parser.add_argument(
+            "--restore-indexes",
+            action="store_true",
+            help="only build the indexes an interrupted load dropped, then stop",
+        )
 
     def handle(self, *args, tickets, days, seed, chunk, if_empty, quiet_logins, **options):
+        if options["restore_indexes"]:
+            writer_for_connection().restore_slow_indexes(workers=options["workers"])
+            return
         started = time.monotonic()
         logins = load_city()
         self.stdout.write(f"Demo city loaded in {time.monotonic() - started:.1f} s.")
@@ -39,15 +56,29 @@ class Command(BaseCommand):
             tickets = 0
         if tickets > 0:
             started = time.monotonic()
+            phases = {}
+            tqdm.monitor_interval = 0  # no monitor thread: the generator's workers are forked
             with tqdm(total=tickets, unit="ticket", disable=options["verbosity"] == 0) as bar:
-                written = generate(tickets, days=days, seed=seed, progress=bar.update, chunk=chunk)
-            elapsed = time.monotonic() - started
+                written = generate(
+                    tickets,
+                    days=days,
+                    seed=seed,
+                    progress=bar.update,
+                    chunk=chunk,
+                    workers=options["workers"],
+                    phases=phases,
+                )
+            analyzed = time.monotonic()
             if connection.vendor == "postgresql":
                 with connection.cursor() as cursor:
                     cursor.execute("ANALYZE")
+            phases["analyze"] = time.monotonic() - analyzed
+            elapsed = time.monotonic() - started
             rows = ", ".join(f"{count:,} {name}" for name, count in written.items())
             self.stdout.write(
-                f"Generated {rows} in {elapsed:.1f} s ({tickets / elapsed:,.0f} tickets/s)."
+                f"Generated {rows} in {elapsed:.1f} s ({tickets / elapsed:,.0f} tickets/s: "
+                + ", ".join(f"{name} {seconds:.1f} s" for name, seconds in phases.items())
+                + ")."
             )
         if not quiet_logins:
             write_logins(self.stdout, logins)
