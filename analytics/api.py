@@ -13,6 +13,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from departments.models import Department
+from portal.replica import ReplicaReadsMixin
 
 from . import evaluation, findings
 from .refresh import last_month, this_month
@@ -109,7 +110,7 @@ def _valid(serializer_class, request):
     return params.validated_data
 
 
-class AnalyticsView(APIView):
+class AnalyticsView(ReplicaReadsMixin, APIView):
     permission_classes = [IsAuthenticated, MayAnalyse]
 
 

@@ -65,6 +65,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "portal.replica.ReplicaPinMiddleware",  # issue 18: reads from a replica, own writes pinned
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -108,6 +109,39 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
+# --- Scaling (issue 18): connection pool, PgBouncer, a read replica --------------------------
+# DATABASE_POOL: psycopg's connection pool in each process, "on" or JSON options for
+# psycopg_pool.ConnectionPool, e.g. {"min_size": 2, "max_size": 4, "timeout": 10}; replaces
+# persistent connections (CONN_MAX_AGE). https://docs.djangoproject.com/en/6.1/ref/databases/#connection-pool
+# Behind PgBouncer in transaction mode, point DATABASE_URL at PgBouncer and leave server-side
+# cursors on: the two `.iterator()` reads (the CSV export, the statistics refresh) run inside a
+# transaction, where transaction pooling keeps them on one server connection.
+_pool = os.environ.get("DATABASE_POOL", "").strip()
+# DATABASE_REPLICA_URL: a streaming replica for the reads that may lag (portal.replica).
+if os.environ.get("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = dj_database_url.parse(
+        os.environ["DATABASE_REPLICA_URL"],
+        conn_max_age=DATABASES["default"]["CONN_MAX_AGE"],
+        conn_health_checks=True,
+    )
+    # Tests run against one database: the alias mirrors the default one there.
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["portal.replica.ReplicaRouter"]
+for _db in DATABASES.values():
+    if _db["ENGINE"] == "django.db.backends.postgresql":
+        if env_bool("DATABASE_DISABLE_SERVER_SIDE_CURSORS"):
+            _db["DISABLE_SERVER_SIDE_CURSORS"] = True
+        if _pool and _pool.lower() not in {"0", "off", "false", "no"}:
+            _db["CONN_MAX_AGE"] = 0  # the pool keeps the connections
+            _db.setdefault("OPTIONS", {})["pool"] = (
+                json.loads(_pool) if _pool.startswith("{") else True
+            )
+# A caller who wrote reads from the primary this long; the replica serves only while it is at
+# most REPLICA_MAX_LAG_SECONDS behind, checked at most every REPLICA_CHECK_SECONDS per process.
+PORTAL_REPLICA_PIN_SECONDS = float(os.environ.get("REPLICA_PIN_SECONDS", "10"))
+PORTAL_REPLICA_MAX_LAG_SECONDS = float(os.environ.get("REPLICA_MAX_LAG_SECONDS", "30"))
+PORTAL_REPLICA_CHECK_SECONDS = float(os.environ.get("REPLICA_CHECK_SECONDS", "5"))
+# --- end of scaling database settings ---------------------------------------------------------
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

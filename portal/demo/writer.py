@@ -181,13 +181,14 @@ class PostgresWriter(Writer):
 
 
 def _build_index(name: str, definition: str) -> None:
-    with connection.cursor() as cursor:
+    # One transaction, so that behind PgBouncer in transaction mode the setting and the build
+    # run on the same server connection.
+    with transaction.atomic(), connection.cursor() as cursor:
         # A sort in memory rather than in temporary files; PostgreSQL adds its parallel workers
         # (max_parallel_maintenance_workers) for the large B-trees.
-        cursor.execute("SET maintenance_work_mem = '512MB'")
+        cursor.execute("SET LOCAL maintenance_work_mem = '512MB'")
         cursor.execute(definition.replace("CREATE INDEX ", "CREATE INDEX IF NOT EXISTS ", 1))
         cursor.execute(f"DELETE FROM {SUSPENDED_TABLE} WHERE name = %s", [name])
-        cursor.execute("RESET maintenance_work_mem")
 
 
 def _build_index_in_thread(item) -> None:
