@@ -369,6 +369,40 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": float(os.environ.get("STATS_REFRESH_SECONDS", "300")),
     },
 }
+# One active beat (portal.beat): with BEAT_LOCK_REDIS_URL, celery-redbeat keeps the schedule in
+# Redis and only the beat holding its lock sends; without, one beat with its schedule in a file.
+# https://github.com/sibson/redbeat#configuration
+CELERY_BEAT_MAX_LOOP_INTERVAL = float(os.environ.get("BEAT_MAX_LOOP_SECONDS", "5"))
+if os.environ.get("BEAT_LOCK_REDIS_URL"):
+    CELERY_BEAT_SCHEDULER = "portal.beat.LockedScheduler"
+    CELERY_REDBEAT_REDIS_URL = os.environ["BEAT_LOCK_REDIS_URL"]
+    CELERY_REDBEAT_KEY_PREFIX = os.environ.get("BEAT_LOCK_KEY_PREFIX", "redbeat")
+    # A dead beat's lock expires after this; the waiting beat takes over within about as long.
+    CELERY_REDBEAT_LOCK_TIMEOUT = int(os.environ.get("BEAT_LOCK_TIMEOUT_SECONDS", "30"))
+else:
+    CELERY_BEAT_SCHEDULER = "portal.beat.LocalScheduler"
+# Two queues, so deliveries never wait behind a long sweep and each can have its own workers:
+# CELERY_REMINDER_QUEUE (beat's sweeps) and CELERY_DELIVERY_QUEUE (the outbox's deliveries).
+# Unset, everything stays on CELERY_TASK_DEFAULT_QUEUE and one worker serves all.
+_queues = {
+    "reminders": os.environ.get("CELERY_REMINDER_QUEUE", ""),
+    "deliveries": os.environ.get("CELERY_DELIVERY_QUEUE", ""),
+}
+CELERY_TASK_ROUTES = {
+    **(
+        {
+            "tickets.tasks.run_sweeps": {"queue": _queues["reminders"]},
+            "tickets.tasks.sweep": {"queue": _queues["reminders"]},
+        }
+        if _queues["reminders"]
+        else {}
+    ),
+    **(
+        {"tickets.tasks.deliver_notification": {"queue": _queues["deliveries"]}}
+        if _queues["deliveries"]
+        else {}
+    ),
+}
 # At most this many due items per sweep run (catching up after downtime takes several runs).
 PORTAL_SWEEP_BATCH = int(os.environ.get("PORTAL_SWEEP_BATCH", "5000"))
 CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_TASK_DEFAULT_QUEUE", "celery")
