@@ -410,6 +410,7 @@ def generate(
     chunk=10_000,
     workers: int = 1,
     phases: dict | None = None,
+    bulk: bool | None = None,
 ):
     """Create `count` tickets spread over the last `days` days. Returns counts of rows written.
 
@@ -417,7 +418,8 @@ def generate(
     once (`portal.demo.parallel`); each chunk draws from its own random stream, seeded from
     `seed` and its position, so a seeded load writes the same tickets whatever the workers.
     `phases`, when given, receives the seconds spent writing rows, building the indexes and
-    verifying the foreign keys."""
+    verifying the foreign keys. `bulk` (default: from BIG_LOAD tickets on) drops the secondary
+    indexes for the load and lets the workers run."""
     rng = Draws(seed)
     writer = writer_for_connection()
     with transaction.atomic():
@@ -430,7 +432,7 @@ def generate(
     ]
     totals = defaultdict(int)
     first_ids = []
-    big = count >= BIG_LOAD
+    big = count >= BIG_LOAD if bulk is None else bulk
     phases = {} if phases is None else phases
     clock = time.monotonic()
     if big:

@@ -223,6 +223,51 @@ def portal_env(database_url: str, var_dir: Path, **extra) -> dict:
     return env
 
 
+class PgBouncer:
+    """PgBouncer in transaction mode in front of a PostgreSQL server (Debian's package)."""
+
+    def __init__(self, *, port: int, server_port: int = 5432, pool_size: int = 4):
+        binary = shutil.which("pgbouncer") or "/usr/sbin/pgbouncer"
+        if not Path(binary).exists():
+            skip_or_fail("pgbouncer is not installed (Debian's pgbouncer package)")
+        self.binary, self.port = binary, port
+        self.dir = Path(tempfile.mkdtemp(prefix="portal-pgbouncer-"))
+        (self.dir / "users.txt").write_text('"postgres" ""\n')
+        (self.dir / "pgbouncer.ini").write_text(
+            "[databases]\n"
+            f"* = host=127.0.0.1 port={server_port}\n"
+            "[pgbouncer]\n"
+            f"listen_addr = 127.0.0.1\nlisten_port = {port}\nunix_socket_dir =\n"
+            f"auth_type = trust\nauth_file = {self.dir / 'users.txt'}\n"
+            "pool_mode = transaction\n"
+            f"default_pool_size = {pool_size}\nmax_client_conn = 200\n"
+            f"logfile = {self.dir / 'pgbouncer.log'}\npidfile = {self.dir / 'pgbouncer.pid'}\n"
+        )
+        self.process = None
+
+    def start(self) -> "PgBouncer":
+        command = [self.binary, str(self.dir / "pgbouncer.ini")]
+        if os.geteuid() == 0:  # PgBouncer refuses to run as root
+            user = pwd.getpwnam("postgres")
+            for path in [self.dir, *self.dir.iterdir()]:
+                os.chown(path, user.pw_uid, user.pw_gid)
+            command = [*command, "-u", "postgres"]
+        self.process = subprocess.Popen(
+            command, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT
+        )
+        wait_for_port(self.port, process=self.process, log=self.dir / "pgbouncer.log")
+        return self
+
+    def url(self, database: str) -> str:
+        return f"postgres://postgres@127.0.0.1:{self.port}/{database}"
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(10)
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
 class Gunicorn:
     """`gunicorn portal.wsgi` on a port, logging to a file."""
 

@@ -39,6 +39,12 @@ class Command(BaseCommand):
             "100,000 tickets or more; default: one per core)",
         )
         parser.add_argument(
+            "--bulk",
+            action="store_true",
+            help="load as a big load whatever the count: secondary indexes dropped and built "
+            "again afterwards, several workers (the default from 100,000 tickets on)",
+        )
+        parser.add_argument(
             "--restore-indexes",
             action="store_true",
             help="only build the indexes an interrupted load dropped, then stop",
@@ -67,6 +73,7 @@ class Command(BaseCommand):
                     chunk=chunk,
                     workers=options["workers"],
                     phases=phases,
+                    bulk=True if options["bulk"] else None,
                 )
             analyzed = time.monotonic()
             if connection.vendor == "postgresql":
