@@ -6,6 +6,7 @@ the tests are skipped with the reason, and with CI=true they fail instead. The m
 PostgreSQL is never reconfigured: the replica test replicates from a primary of its own.
 """
 
+import asyncio
 import contextlib
 import glob
 import os
@@ -15,6 +16,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -307,3 +309,59 @@ class Gunicorn:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait(5)
+
+
+class RoundRobinProxy:
+    """One address in front of several servers, each new connection to the next one (what
+    nginx's `upstream` does by default), in a thread of the test process. Counts connections
+    per backend."""
+
+    def __init__(self, port: int, backends: list[int]):
+        self.port, self.backends = port, backends
+        self.served = dict.fromkeys(backends, 0)
+        self._turn = 0
+        self._loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(target=self._loop.run_forever, daemon=True)
+
+    def start(self) -> "RoundRobinProxy":
+        self._thread.start()
+        future = asyncio.run_coroutine_threadsafe(self._listen(), self._loop)
+        self._server = future.result(10)
+        return self
+
+    async def _listen(self):
+        return await asyncio.start_server(self._handle, "127.0.0.1", self.port)
+
+    async def _handle(self, client_reader, client_writer):
+        backend = self.backends[self._turn % len(self.backends)]
+        self._turn += 1
+        self.served[backend] += 1
+        reader, writer = await asyncio.open_connection("127.0.0.1", backend)
+
+        async def pipe(source, sink):
+            try:
+                while data := await source.read(65536):
+                    sink.write(data)
+                    await sink.drain()
+            finally:
+                sink.close()
+
+        await asyncio.gather(pipe(client_reader, writer), pipe(reader, client_writer))
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def stop(self) -> None:
+        asyncio.run_coroutine_threadsafe(self._shutdown(), self._loop).result(10)
+        self._loop.call_soon_threadsafe(self._loop.stop)
+        self._thread.join(5)
+        self._loop.close()
+
+    async def _shutdown(self):
+        self._server.close()
+        current = asyncio.current_task()
+        pending = [task for task in asyncio.all_tasks() if task is not current]
+        for task in pending:
+            task.cancel()
+        await asyncio.gather(*pending, return_exceptions=True)
