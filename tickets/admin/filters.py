@@ -124,8 +124,10 @@ class RegionFilter(admin.SimpleListFilter):
         if chosen is not None:
             district_id = chosen.pk if chosen.level == Region.Level.DISTRICT else chosen.parent_id
             streets = Region.objects.filter(parent_id=district_id, level=Region.Level.STREET)
-            position = next(i for i, r in enumerate(regions) if r.pk == district_id) + 1
-            regions[position:position] = list(streets)
+            # A community's id (typed into the URL) has no district among the choices.
+            position = next((i for i, r in enumerate(regions) if r.pk == district_id), None)
+            if position is not None:
+                regions[position + 1 : position + 1] = list(streets)
         return [
             (str(r.pk), ("\u2003" if r.level == Region.Level.STREET else "") + r.name)
             for r in regions
