@@ -107,7 +107,8 @@ def every_filter(users) -> list:
             "submitted in the last 7 days",
             f"{base}?status=all&submitted_at__range__gte=2026-11-21",
         ),
-        (dispatcher, "status=all, sorted by deadline", f"{base}?status=all&o=5"),
+        (dispatcher, "status=all, sorted by number", f"{base}?status=all&o=0"),
+        (dispatcher, "status=all, sorted by deadline", f"{base}?status=all&o=7"),
         (dispatcher, "search a mobile number", f"{base}?q=13800138000"),
     ]
     return scenarios

@@ -224,6 +224,8 @@ class Ticket(models.Model):
                 name="ticket_open_due",
             ),
             models.Index(fields=["lead_unit", "status"], name="ticket_lead_status"),
+            # The list sorted by deadline over every status (issue 18).
+            models.Index(fields=["due_at"], name="ticket_due"),
             models.Index(fields=["submitted_at"], name="ticket_submitted"),
             models.Index(fields=["updated_at"], name="ticket_updated"),
             models.Index(fields=["category", "submitted_at"], name="ticket_category_month"),
