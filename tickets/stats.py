@@ -145,7 +145,9 @@ def intake_by_day(tickets: QuerySet, *, days: int, by: str | None = None, now=No
         tickets.filter(submitted_at__gte=since)
         .annotate(date=TruncDate("submitted_at"))
         .values(*groups)
-        .annotate(count=Count("pk"))
+        # COUNT(*), not COUNT(id): without `by` the submission index alone answers (an
+        # index-only scan), where counting ids reads every ticket of the month from the table.
+        .annotate(count=Count("*"))
         .order_by(*groups)
     )
 
