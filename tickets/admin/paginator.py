@@ -22,7 +22,8 @@ class CappedCountPaginator(Paginator):
 
     @cached_property
     def count(self):
-        return self.object_list.values("pk")[: self.cap + 1].count()
+        # Unordered, so that the LIMIT stops the scan at the cap instead of sorting every match.
+        return self.object_list.order_by().values("pk")[: self.cap + 1].count()
 
     @property
     def capped(self) -> bool:
