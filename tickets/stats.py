@@ -106,7 +106,8 @@ def month_start(now=None):
 
 def open_by_status(tickets: QuerySet) -> dict[str, int]:
     """Open tickets per status (one GROUP BY over the open-tickets index)."""
-    rows = tickets.exclude(status=Status.CLOSED).values_list("status").annotate(n=Count("pk"))
+    # COUNT(*): the open tickets' partial index (status, due_at) alone answers.
+    rows = tickets.exclude(status=Status.CLOSED).values_list("status").annotate(n=Count("*"))
     return dict(rows.order_by("status"))
 
 
