@@ -35,6 +35,10 @@ class StartupSweep:
 class LocalScheduler(StartupSweep, PersistentScheduler):
     """One beat, its schedule in a file (CELERY_BEAT_SCHEDULE_FILENAME)."""
 
+    # redbeat's `beat_init` receiver (connected when this module imports redbeat) asks every
+    # scheduler for its lock key: none here, so it leaves this one alone.
+    lock_key = None
+
 
 class LockedScheduler(StartupSweep, RedBeatScheduler):
     """Any number of beats, one of them active: celery-redbeat's lock in Redis."""
