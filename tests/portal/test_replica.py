@@ -81,7 +81,8 @@ def sql(url: str, query: str, params=()):
 
 
 def caught_up(cluster, timeout: float = 30) -> None:
-    (lsn,) = sql(cluster.url(), "SELECT pg_current_wal_lsn()::text")
+    # The insert position: with synchronous_commit off, a commit may not be written yet.
+    (lsn,) = sql(cluster.url(), "SELECT pg_current_wal_insert_lsn()::text")
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         (done,) = sql(
@@ -104,7 +105,12 @@ class Paused:
         sql(self.cluster.url(), "CREATE TABLE IF NOT EXISTS lag_mark (at timestamptz)")
         sql(self.cluster.url(), "INSERT INTO lag_mark VALUES (now())")
         caught_up(self.cluster)
-        sql(self.cluster.url("replica"), "SELECT pg_wal_replay_pause()")
+        replica = self.cluster.url("replica")
+        sql(replica, "SELECT pg_wal_replay_pause()")
+        deadline = time.monotonic() + 30  # the pause is only requested until replay stops
+        while sql(replica, "SELECT pg_get_wal_replay_pause_state()")[0] != "paused":
+            assert time.monotonic() < deadline, "the replica's replay did not pause"
+            time.sleep(0.05)
         return self
 
     def __exit__(self, *exc):
