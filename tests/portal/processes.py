@@ -7,6 +7,7 @@ PostgreSQL is never reconfigured: the replica test replicates from a primary of 
 """
 
 import asyncio
+import atexit
 import contextlib
 import glob
 import os
@@ -199,6 +200,7 @@ def static_root() -> Path:
     whitenoise's manifest, which `collectstatic` writes."""
     if "root" not in _static:
         root = Path(tempfile.mkdtemp(prefix="portal-static-"))
+        atexit.register(shutil.rmtree, root, True)
         env = {**os.environ, "DJANGO_STATIC_ROOT": str(root), "DATABASE_URL": "sqlite://:memory:"}
         manage("collectstatic", "--noinput", "-v0", env=env)
         _static["root"] = root
