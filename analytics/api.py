@@ -14,6 +14,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from departments.models import Department
+from portal.replica import ReplicaReadsMixin
 
 from . import evaluation, findings
 from .months import validate_month
@@ -114,7 +115,7 @@ def _valid(serializer_class, request):
     return params.validated_data
 
 
-class AnalyticsView(APIView):
+class AnalyticsView(ReplicaReadsMixin, APIView):
     permission_classes = [IsAuthenticated, MayAnalyse]
 
 

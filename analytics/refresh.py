@@ -279,10 +279,12 @@ def changed_days(since: datetime, now: datetime) -> set[date]:
     changed = Ticket.objects.filter(updated_at__gt=since).values_list(
         "submitted_at", "dispatched_at"
     )
-    for submitted, dispatched in changed.iterator(chunk_size=2000):
-        days.add(local_day(submitted))
-        if dispatched:
-            days.add(local_day(dispatched))
+    # A transaction keeps the server-side cursor on one connection behind PgBouncer.
+    with transaction.atomic():
+        for submitted, dispatched in changed.iterator(chunk_size=2000):
+            days.add(local_day(submitted))
+            if dispatched:
+                days.add(local_day(dispatched))
     return days
 
 

@@ -18,6 +18,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from departments.models import Department
+from portal import replica
 from tickets import permissions
 from tickets.models import Channel, Kind
 
@@ -676,7 +677,10 @@ PAGES = [  # (url name, query, label): the navigation above every analytics page
 
 
 def urls(site):
-    wrap = site.admin_view
+    def wrap(view):
+        # The figures may lag a replica's few seconds behind (portal.replica).
+        return site.admin_view(replica.reads(view))
+
     return [
         path("analytics/", wrap(rates_view), name="analytics_rates"),
         path("analytics/units/<int:unit_id>/", wrap(unit_view), name="analytics_unit"),

@@ -3,7 +3,12 @@ page < 200 ms, both without counting the table; the CSV export streams 500k rows
 memory).
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/portal_bench \
-        .venv/bin/python bench/admin_pages.py [--runs 20] [--export-rows 500000]
+        .venv/bin/python bench/admin_pages.py [--runs 20] [--export-rows 500000] \
+        [--every-filter] [--explain 100]
+
+`--every-filter` adds the changelist in every work queue (as the role that has it) and with every
+filter's values (issue 18: "every queue and filter"); `--explain MS` prints EXPLAIN (ANALYZE,
+BUFFERS) of the slowest query of each page whose median is over MS milliseconds.
 
 The database must hold the demo city with its tickets (bench/load_demo.py makes one) and be
 migrated. Server time is measured around Django's full request handling (middleware, view,
@@ -38,6 +43,78 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 from tickets.models import Ticket  # noqa: E402
 
 
+def explain_slowest(client, url):
+    with CaptureQueriesContext(connection) as queries:
+        client.get(url)
+    slowest = max(queries.captured_queries, key=lambda q: float(q["time"]))
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + slowest["sql"])
+        plan = "\n".join(f"      {line}" for (line,) in cursor.fetchall())
+    print(f"    slowest query ({float(slowest['time']) * 1000:.0f} ms):\n      {slowest['sql']}")
+    print(plan)
+
+
+def every_filter(users) -> list:
+    """The changelist in every work queue and with each filter's values."""
+    from departments.models import Department
+    from tickets.models import Category, UrgencyClass
+    from tickets.queues import QUEUES
+    from tickets.workflow import Status
+
+    base = "/admin/tickets/ticket/"
+    scenarios = []
+    role_user = {
+        "operator": users["operator"],
+        "dispatcher": users["dispatcher"],
+        "callback_operator": users["callback"],
+        "supervisor": users["supervisor"],
+        "handler": users["hpj-handler"],
+        "unit_head": users["hpj-head"],
+        "analyst": users["analyst"],
+    }
+    for queue in QUEUES:
+        role = sorted(queue.roles)[0]
+        user = role_user.get(role, users["dispatcher"])
+        scenarios.append((user, f"queue {queue.key} ({role})", f"{base}?{queue.url_query()}"))
+    dispatcher = users["dispatcher"]
+    for value in ["open", *Status.values, "all"]:
+        scenarios.append((dispatcher, f"status={value}", f"{base}?status={value}"))
+    for value in ("overdue", "today", "24h"):
+        scenarios.append((dispatcher, f"deadline={value}", f"{base}?deadline={value}"))
+    for urgency in UrgencyClass.objects.all():
+        scenarios.append(
+            (dispatcher, f"urgency {urgency.code}", f"{base}?urgency__id__exact={urgency.pk}")
+        )
+    for level in (1, 3):
+        category = Category.objects.filter(level=level).order_by("pk").first()
+        scenarios.append((dispatcher, f"category level {level}", f"{base}?category={category.pk}"))
+    places = (
+        Ticket.objects.filter(community__isnull=False)
+        .values_list("district_id", "street_id")
+        .first()
+    )
+    for level, region in zip(("district", "street"), places, strict=True):
+        scenarios.append((dispatcher, f"region: a {level}", f"{base}?region={region}"))
+    for kind in (Department.Kind.STREET_OFFICE, Department.Kind.MUNICIPAL_DEPARTMENT):
+        unit = Department.objects.filter(kind=kind).order_by("pk").first()
+        scenarios.append((dispatcher, f"unit {kind}", f"{base}?unit={unit.pk}"))
+    for channel in ("phone", "web", "open311"):
+        scenarios.append((dispatcher, f"channel {channel}", f"{base}?channel__exact={channel}"))
+    for param in ("supervised=1", "returned=1", "reopen=requested"):
+        scenarios.append((dispatcher, param, f"{base}?{param}"))
+    scenarios += [
+        (
+            dispatcher,
+            "submitted in the last 7 days",
+            f"{base}?status=all&submitted_at__range__gte=2026-11-21",
+        ),
+        (dispatcher, "status=all, sorted by number", f"{base}?status=all&o=0"),
+        (dispatcher, "status=all, sorted by deadline", f"{base}?status=all&o=7"),
+        (dispatcher, "search a mobile number", f"{base}?q=13800138000"),
+    ]
+    return scenarios
+
+
 def timed(client, url, runs):
     client.get(url)  # warm caches
     times = []
@@ -69,7 +146,10 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=20)
     parser.add_argument("--export-rows", type=int, default=500_000)
+    parser.add_argument("--every-filter", action="store_true")
+    parser.add_argument("--explain", type=float, default=0, metavar="MS")
     args = parser.parse_args()
+    print("load average: " + " ".join(f"{x:.2f}" for x in os.getloadavg()))
     call_command("collectstatic", interactive=False, verbosity=0)
     User = get_user_model()
     total = Ticket.objects.count()
@@ -98,13 +178,20 @@ def main() -> int:
         (dispatcher, "admin index with queue counts", "/admin/"),
         (dispatcher, "dashboard", "/admin/dashboard/"),
     ]
+    if args.every_filter:
+        names = ["operator", "callback", "supervisor", "hpj-head", "analyst"]
+        users = {u.username: u for u in User.objects.filter(username__in=names)}
+        users.update({"dispatcher": dispatcher, "hpj-handler": handler})
+        scenarios += every_filter(users)
     client = Client()
     print(f"\n{'page':<52} {'median':>9} {'p90':>9} {'queries':>8}  full COUNT(*)")
     for user, label, url in scenarios:
         client.force_login(user)
         median, p90, queries, full_count = timed(client, url, args.runs)
         counted = "yes" if full_count else "no"
-        print(f"{label:<52} {median:>7.1f}ms {p90:>7.1f}ms {queries:>8}  {counted}")
+        print(f"{label:<52} {median:>7.1f}ms {p90:>7.1f}ms {queries:>8}  {counted}", flush=True)
+        if args.explain and median > args.explain:
+            explain_slowest(client, url)
 
     client.force_login(dispatcher)
     reset_queries()

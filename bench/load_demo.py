@@ -2,13 +2,15 @@
 database, and print how long it took and what was written.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres .venv/bin/python bench/load_demo.py \
-        [--tickets 1000000] [--database portal_bench]
+        [--tickets 1000000] [--database portal_bench] [--workers 2]
 
-The database named by --database is dropped and recreated on the server of DATABASE_URL.
+The database named by --database is dropped and recreated on the server of DATABASE_URL. The
+load average is printed before and after: on a shared machine the figures are upper bounds.
 """
 
 import argparse
 import os
+import resource
 import subprocess
 import sys
 import time
@@ -26,6 +28,9 @@ def main() -> int:
     parser.add_argument("--tickets", type=int, default=1_000_000)
     parser.add_argument("--database", default="portal_bench")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--workers", type=int, default=os.cpu_count() or 1, help="loader processes (one per core)"
+    )
     args = parser.parse_args()
     server = os.environ.get("DATABASE_URL", "")
     if not server.startswith("postgres"):
@@ -39,6 +44,9 @@ def main() -> int:
     env = {**os.environ, "DATABASE_URL": bench_url}
     manage = [sys.executable, str(ROOT / "manage.py")]
     subprocess.run([*manage, "migrate", "-v0"], env=env, check=True)
+    print("load average before: " + " ".join(f"{x:.2f}" for x in os.getloadavg()))
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu_before = before.ru_utime + before.ru_stime
     started = time.monotonic()
     subprocess.run(
         [
@@ -50,12 +58,19 @@ def main() -> int:
             str(args.seed),
             "--quiet-logins",
             "--no-classifier",  # trained and timed by bench/suggestions.py
+            "--no-statistics",  # rebuilt and timed by bench/analytics_pages.py
+            "--workers",
+            str(args.workers),
             "-v0",
         ],
         env=env,
         check=True,
     )
     elapsed = time.monotonic() - started
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    loader_cpu = usage.ru_utime + usage.ru_stime - cpu_before
+    print(f"loader processes' CPU (Python; PostgreSQL's not included): {loader_cpu:.1f} s")
+    print("load average after: " + " ".join(f"{x:.2f}" for x in os.getloadavg()))
     with psycopg.connect(bench_url) as conn:
         sizes = conn.execute(
             "SELECT relname, n_live_tup, pg_size_pretty(pg_total_relation_size(relid)) "

@@ -100,6 +100,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "portal.replica.ReplicaPinMiddleware",  # issue 18: reads from a replica, own writes pinned
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -138,11 +139,46 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # https://docs.djangoproject.com/en/stable/ref/databases/#sqlite-transaction-behavior
     VAR_DIR.mkdir(parents=True, exist_ok=True)  # the demo's database file lives here
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # The covering index of callbacks (`include=`) is a plain index on SQLite: fine for the demo.
+    SILENCED_SYSTEM_CHECKS = ["models.W040"]
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
+# --- Scaling (issue 18): connection pool, PgBouncer, a read replica --------------------------
+# DATABASE_POOL: psycopg's connection pool in each process, "on" or JSON options for
+# psycopg_pool.ConnectionPool, e.g. {"min_size": 2, "max_size": 4, "timeout": 10}; replaces
+# persistent connections (CONN_MAX_AGE). https://docs.djangoproject.com/en/6.1/ref/databases/#connection-pool
+# Behind PgBouncer in transaction mode, point DATABASE_URL at PgBouncer and leave server-side
+# cursors on: the two `.iterator()` reads (the CSV export, the statistics refresh) run inside a
+# transaction, where transaction pooling keeps them on one server connection.
+_pool = os.environ.get("DATABASE_POOL", "").strip()
+# DATABASE_REPLICA_URL: a streaming replica for the reads that may lag (portal.replica).
+if os.environ.get("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = dj_database_url.parse(
+        os.environ["DATABASE_REPLICA_URL"],
+        conn_max_age=DATABASES["default"]["CONN_MAX_AGE"],
+        conn_health_checks=True,
+    )
+    # Tests run against one database: the alias mirrors the default one there.
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["portal.replica.ReplicaRouter"]
+for _db in DATABASES.values():
+    if _db["ENGINE"] == "django.db.backends.postgresql":
+        if env_bool("DATABASE_DISABLE_SERVER_SIDE_CURSORS"):
+            _db["DISABLE_SERVER_SIDE_CURSORS"] = True
+        if _pool and _pool.lower() not in {"0", "off", "false", "no"}:
+            _db["CONN_MAX_AGE"] = 0  # the pool keeps the connections
+            _db.setdefault("OPTIONS", {})["pool"] = (
+                json.loads(_pool) if _pool.startswith("{") else True
+            )
+# A caller who wrote reads from the primary this long; the replica serves only while it is at
+# most REPLICA_MAX_LAG_SECONDS behind, checked at most every REPLICA_CHECK_SECONDS per process.
+PORTAL_REPLICA_PIN_SECONDS = float(os.environ.get("REPLICA_PIN_SECONDS", "10"))
+PORTAL_REPLICA_MAX_LAG_SECONDS = float(os.environ.get("REPLICA_MAX_LAG_SECONDS", "30"))
+PORTAL_REPLICA_CHECK_SECONDS = float(os.environ.get("REPLICA_CHECK_SECONDS", "5"))
+# --- end of scaling database settings ---------------------------------------------------------
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -275,9 +311,6 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
-# Beat touches its heartbeat file (portal.beat) each time it wakes, at least this often.
-CELERY_BEAT_SCHEDULER = "portal.beat:HeartbeatScheduler"
-CELERY_BEAT_MAX_LOOP_INTERVAL = 30
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 
 # Ticket numbers, public tracking and intake limits.
@@ -475,6 +508,41 @@ CELERY_BEAT_SCHEDULE = {
         "task": "analytics.tasks.refresh_statistics",
         "schedule": float(os.environ.get("STATS_REFRESH_SECONDS", "300")),
     },
+}
+# One active beat (portal.beat): with BEAT_LOCK_REDIS_URL, celery-redbeat keeps the schedule in
+# Redis and only the beat holding its lock sends; without, one beat with its schedule in a file.
+# https://github.com/sibson/redbeat#configuration
+# Beat wakes (and touches its heartbeat file, portal.beat) at least this often.
+CELERY_BEAT_MAX_LOOP_INTERVAL = float(os.environ.get("BEAT_MAX_LOOP_SECONDS", "5"))
+if os.environ.get("BEAT_LOCK_REDIS_URL"):
+    CELERY_BEAT_SCHEDULER = "portal.beat.LockedScheduler"
+    CELERY_REDBEAT_REDIS_URL = os.environ["BEAT_LOCK_REDIS_URL"]
+    CELERY_REDBEAT_KEY_PREFIX = os.environ.get("BEAT_LOCK_KEY_PREFIX", "redbeat")
+    # A dead beat's lock expires after this; the waiting beat takes over within about as long.
+    CELERY_REDBEAT_LOCK_TIMEOUT = int(os.environ.get("BEAT_LOCK_TIMEOUT_SECONDS", "30"))
+else:
+    CELERY_BEAT_SCHEDULER = "portal.beat.LocalScheduler"
+# Two queues, so deliveries never wait behind a long sweep and each can have its own workers:
+# CELERY_REMINDER_QUEUE (beat's sweeps) and CELERY_DELIVERY_QUEUE (the outbox's deliveries).
+# Unset, everything stays on CELERY_TASK_DEFAULT_QUEUE and one worker serves all.
+_queues = {
+    "reminders": os.environ.get("CELERY_REMINDER_QUEUE", ""),
+    "deliveries": os.environ.get("CELERY_DELIVERY_QUEUE", ""),
+}
+CELERY_TASK_ROUTES = {
+    **(
+        {
+            "tickets.tasks.run_sweeps": {"queue": _queues["reminders"]},
+            "tickets.tasks.sweep": {"queue": _queues["reminders"]},
+        }
+        if _queues["reminders"]
+        else {}
+    ),
+    **(
+        {"tickets.tasks.deliver_notification": {"queue": _queues["deliveries"]}}
+        if _queues["deliveries"]
+        else {}
+    ),
 }
 # At most this many due items per sweep run (catching up after downtime takes several runs).
 PORTAL_SWEEP_BATCH = int(os.environ.get("PORTAL_SWEEP_BATCH", "5000"))

@@ -9,7 +9,6 @@ import logging
 
 from celery import shared_task
 from celery.exceptions import Retry
-from celery.signals import beat_init
 from django.conf import settings
 
 from . import outbox, sweeps
@@ -27,9 +26,9 @@ def run_sweeps(recent: bool = True) -> None:
         sweep.apply_async(args=[name, recent], expires=expires)
 
 
-@beat_init.connect
-def full_sweep_when_beat_starts(sender, **kwargs):
-    """What came due while beat was down is found at once, not at the next hourly full sweep."""
+def sweep_everything_now() -> None:
+    """What came due while no beat ran is found at once, not at the next hourly full sweep:
+    called by the beat schedulers (portal.beat) when they start sending."""
     run_sweeps.apply_async(kwargs={"recent": False}, expires=settings.PORTAL_SWEEP_FULL_SECONDS)
 
 

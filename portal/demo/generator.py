@@ -8,9 +8,12 @@ recent tickets are still open in every status. Rows go to the database in chunks
 checks that what it writes obeys the same invariants the services keep.
 """
 
+import bisect
+import functools
 import itertools
 import os
 import random
+import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -38,7 +41,7 @@ from tickets.models import (
 from tickets.workflow import Action, Status
 
 from . import city_data as data
-from . import descriptions
+from . import descriptions, parallel
 from .writer import Writer, writer_for_connection
 
 MINUTE = timedelta(minutes=1)
@@ -165,7 +168,8 @@ CALLBACK_COLUMNS = [
     "comment",
 ]
 SUBMITTED_AT = TICKET_COLUMNS.index("submitted_at")
-BIG_LOAD = 100_000  # tickets: from here on, slow indexes are rebuilt after the load
+# From this many tickets on, secondary indexes are built after the load and workers run at once.
+BIG_LOAD = 100_000
 CITIZEN_COLUMNS = ["id", "phone", "name", "email", "created_at"]
 LANDLINE_EVERY = 8  # one demo caller in eight calls from a landline
 
@@ -174,10 +178,27 @@ CREATION = {Action.SUBMIT, Action.PHONE_INTAKE}
 
 
 def _weighted(pairs):
-    """(values, cumulative weights) for `rng.choices(values, cum_weights=…)`: summing the
+    """(values, cumulative weights) for `Draws.weighted`: summing the
     weights once, not at every one of the millions of draws."""
     values, weights = zip(*pairs, strict=True)
     return list(values), list(itertools.accumulate(weights))
+
+
+class Draws(random.Random):
+    """`random.Random` with cheaper draws for the generator's millions of picks: one float per
+    draw instead of the exact integer arithmetic of the standard methods (a bias below 2⁻⁵⁰,
+    irrelevant for demo data). Under the profiler a third of the simulation went into `choice`."""
+
+    def choice(self, seq):
+        return seq[int(self.random() * len(seq))]
+
+    def randint(self, a, b):
+        return a + int(self.random() * (b - a + 1))
+
+    def weighted(self, values_and_cumulative):
+        """One of `_weighted`'s values, drawn by weight."""
+        values, cumulative = values_and_cumulative
+        return values[bisect.bisect(cumulative, self.random() * cumulative[-1])]
 
 
 CHANNEL_CHOICES = _weighted(CHANNELS)
@@ -388,9 +409,26 @@ def _access_codes(count: int) -> list[str]:
     return [raw[i * size : (i + 1) * size] for i in range(count)]
 
 
-def generate(count: int, *, days: int = 365, seed: int | None = None, progress=None, chunk=10_000):
-    """Create `count` tickets spread over the last `days` days. Returns counts of rows written."""
-    rng = random.Random(seed)
+def generate(
+    count: int,
+    *,
+    days: int = 365,
+    seed: int | None = None,
+    progress=None,
+    chunk=10_000,
+    workers: int = 1,
+    phases: dict | None = None,
+    bulk: bool | None = None,
+):
+    """Create `count` tickets spread over the last `days` days. Returns counts of rows written.
+
+    With `workers` > 1 on PostgreSQL, chunks are simulated and copied by that many processes at
+    once (`portal.demo.parallel`); each chunk draws from its own random stream, seeded from
+    `seed` and its position, so a seeded load writes the same tickets whatever the workers.
+    `phases`, when given, receives the seconds spent writing rows, building the indexes and
+    verifying the foreign keys. `bulk` (default: from BIG_LOAD tickets on) drops the secondary
+    indexes for the load and lets the workers run."""
+    rng = Draws(seed)
     writer = writer_for_connection()
     with transaction.atomic():
         ctx = build_context(days=days, seed=seed)
@@ -400,52 +438,67 @@ def generate(count: int, *, days: int = 365, seed: int | None = None, progress=N
     from . import work  # it builds on Life and flush below
 
     planned = work.plan(ctx, random.Random(rng.random())) if count else []
+    bulk_count = max(0, count - len(planned))
+    parts = [
+        # Chunks follow the calendar, so the date-ordered indexes grow at their ends.
+        Part(
+            index,
+            min(chunk, bulk_count - done),
+            done / bulk_count,
+            min(done + chunk, bulk_count) / bulk_count,
+        )
+        for index, done in enumerate(range(0, bulk_count, chunk))
+    ]
     totals = defaultdict(int)
-    suspend = count >= BIG_LOAD
-    if suspend:
+    first_ids = []
+    big = count >= BIG_LOAD if bulk is None else bulk
+    phases = {} if phases is None else phases
+    clock = time.monotonic()
+    if big:
         writer.suspend_slow_indexes()
     try:
-        bulk = max(0, count - len(planned))
-        first_ticket_id = _write_all(ctx, writer, rng, bulk, chunk, totals, progress)
+        job = functools.partial(load_chunk, ctx, writer, seed)
+        for written, first_id in parallel.run(job, parts, workers=workers if big else 1):
+            first_ids.append(first_id)
+            for key, value in written.items():
+                totals[key] += value
+            if progress:
+                progress(written["tickets"])
         if planned:
-            with transaction.atomic():
-                writer.begin_chunk()
-                written, first_id = work.write(ctx, writer, planned)
-            first_ticket_id = first_ticket_id or first_id
+            written, first_id = work.write(ctx, writer, planned)
+            first_ids.append(first_id)
             for key, value in written.items():
                 totals[key] += value
             if progress:
                 progress(min(len(planned), count))
     finally:
-        if suspend:
-            writer.restore_slow_indexes()
-    if first_ticket_id is not None:
-        writer.verify([Ticket, TicketEvent, Assignment, Extension, Callback], first_ticket_id)
+        phases["rows"], clock = time.monotonic() - clock, time.monotonic()
+        if big:
+            writer.restore_slow_indexes(workers=workers)
+        phases["indexes"], clock = time.monotonic() - clock, time.monotonic()
+    if first_ids:
+        writer.verify([Ticket, TicketEvent, Assignment, Extension, Callback], min(first_ids))
+    phases["verify"] = time.monotonic() - clock
     return dict(totals)
 
 
-def _write_all(ctx, writer, rng, count, chunk, totals, progress):
-    first_ticket_id = None
-    done = 0
-    while done < count:
-        size = min(chunk, count - done)
-        # Chunks follow the calendar, so the date-ordered indexes grow at their ends.
-        window = (done / count, (done + size) / count)
-        with transaction.atomic():
-            writer.begin_chunk()
-            written, first_id = _write_chunk(ctx, writer, rng, size, window)
-        first_ticket_id = first_ticket_id or first_id
-        for key, value in written.items():
-            totals[key] += value
-        done += size
-        if progress:
-            progress(size)
-    return first_ticket_id
+@dataclass(frozen=True)
+class Part:
+    """One chunk of a load: its position and the share of the time span it covers."""
+
+    index: int
+    size: int
+    low: float
+    high: float
 
 
 def _assign_numbers(rows: list[list]) -> None:
     """Number the chunk's tickets in submission order, taking each day's range from the shared
-    counter (`numbering.allocate`), so portal submissions made meanwhile never collide."""
+    counter (`numbering.allocate`), so portal submissions made meanwhile never collide.
+
+    Called outside the chunk's transaction: the counter row of a day stays locked only for its
+    own short transaction, so parallel chunks of the same day do not wait for each other's
+    COPY. A failed chunk leaves a gap in that day's numbers, as a failed submission does."""
     by_day = defaultdict(list)
     for row in sorted(rows, key=lambda r: r[SUBMITTED_AT]):
         by_day[(row[SUBMITTED_AT] + EIGHT_HOURS).date()].append(row)
@@ -455,12 +508,14 @@ def _assign_numbers(rows: list[list]) -> None:
             row[1] = numbering.format_number(day, sequence)
 
 
-def _write_chunk(ctx: Context, writer: Writer, rng: random.Random, size: int, window) -> dict:
-    ids = writer.reserve_ids(Ticket, size)
-    codes = _access_codes(size)
+def load_chunk(ctx: Context, writer: Writer, seed: int | None, part: Part) -> tuple[dict, int]:
+    """Simulate one chunk's tickets and write them in one transaction. Returns the counts of
+    rows written and the chunk's first ticket id."""
+    rng = Draws(f"{seed}:{part.index}") if seed is not None else Draws()
+    ids = writer.reserve_ids(Ticket, part.size)
+    codes = _access_codes(part.size)
     span = (ctx.now - ctx.start).total_seconds()
-    low, high = window
-    offsets = sorted(rng.uniform(low, high) for _ in range(size))
+    offsets = sorted(rng.uniform(part.low, part.high) for _ in range(part.size))
     chunk = Chunk()
     start_ts = ctx.start
     for ticket_id, code, offset in zip(ids, codes, offsets, strict=True):
@@ -477,17 +532,20 @@ def _write_chunk(ctx: Context, writer: Writer, rng: random.Random, size: int, wi
 
 
 def flush(writer: Writer, chunk: Chunk) -> dict:
-    """Write a chunk's tickets with their assignments, events, extensions and callbacks."""
+    """Write a chunk's tickets with their assignments, events, extensions and callbacks, in one
+    transaction (their numbers are allocated before it: see `_assign_numbers`)."""
     assignment_ids = writer.reserve_ids(Assignment, len(chunk.assignments))
     for row, pk in zip(chunk.assignments, assignment_ids, strict=True):
         row[0] = pk
     extensions = [(row[0], assignment_ids[row[1]], *row[2:]) for row in chunk.extensions]
     _assign_numbers(chunk.tickets)
-    writer.write(Ticket, TICKET_COLUMNS, chunk.tickets)
-    writer.write(Assignment, ASSIGNMENT_COLUMNS, chunk.assignments)
-    writer.write(TicketEvent, EVENT_COLUMNS, chunk.events)
-    writer.write(Extension, EXTENSION_COLUMNS, extensions)
-    writer.write(Callback, CALLBACK_COLUMNS, chunk.callbacks)
+    with transaction.atomic():
+        writer.begin_chunk()
+        writer.write(Ticket, TICKET_COLUMNS, chunk.tickets)
+        writer.write(Assignment, ASSIGNMENT_COLUMNS, chunk.assignments)
+        writer.write(TicketEvent, EVENT_COLUMNS, chunk.events)
+        writer.write(Extension, EXTENSION_COLUMNS, extensions)
+        writer.write(Callback, CALLBACK_COLUMNS, chunk.callbacks)
     return {
         "tickets": len(chunk.tickets),
         "events": len(chunk.events),
@@ -511,15 +569,15 @@ class Life:
     callbacks to the chunk, and keeps the ticket's own fields for `row()`."""
 
     def __init__(
-        self, ctx: Context, chunk: Chunk, rng: random.Random, ticket_id, code, submitted,
+        self, ctx: Context, chunk: Chunk, rng: Draws, ticket_id, code, submitted,
         *, leaf: LeafPlan | None = None, place: Place | None = None,
     ):  # fmt: skip
         self.ctx, self.chunk, self.rng = ctx, chunk, rng
         self.id, self.code, self.submitted = ticket_id, code, submitted
-        self.leaf = leaf or rng.choices(ctx.leaves, cum_weights=ctx.leaf_weights)[0]
+        self.leaf = leaf or rng.weighted((ctx.leaves, ctx.leaf_weights))
         self.place = place or rng.choice(ctx.places)
         self.urgency = self.leaf.urgency
-        self.channel = rng.choices(CHANNEL_CHOICES[0], cum_weights=CHANNEL_CHOICES[1])[0]
+        self.channel = rng.weighted(CHANNEL_CHOICES)
         self.kind = rng.choice(self.leaf.kinds)
         self.anonymous = rng.random() < 0.03
         if self.anonymous:
@@ -736,7 +794,7 @@ class Life:
                 )
         if signed > self.ctx.now:
             return False
-        method = rng.choices(CONTACT_CHOICES[0], cum_weights=CONTACT_CHOICES[1])[0]
+        method = rng.weighted(CONTACT_CHOICES)
         self.lead_row[11], self.lead_row[12], self.lead_row[13] = signed, contacted, method
         actor, name = self.unit_actor(lead)
         on_time = contacted <= self.response_due
@@ -858,8 +916,7 @@ class Life:
         if valid:
             contacted = rng.random() < 0.95
             solved = rng.random() < (0.85 if contacted else 0.5)
-            values, cumulative = SOLVED_CHOICES if solved else UNSOLVED_CHOICES
-            satisfaction = rng.choices(values, cum_weights=cumulative)[0]
+            satisfaction = rng.weighted(SOLVED_CHOICES if solved else UNSOLVED_CHOICES)
         operator = self.ctx.staff["callback"]
         self.chunk.callbacks.append(
             (

@@ -22,7 +22,17 @@ from tickets.models import Ticket
 from tickets.workflow import Status
 
 from .city import STAFF
-from .generator import Chunk, Context, LeafPlan, Life, Place, _access_codes, flush, lead_for
+from .generator import (
+    Chunk,
+    Context,
+    Draws,
+    LeafPlan,
+    Life,
+    Place,
+    _access_codes,
+    flush,
+    lead_for,
+)
 
 ATTEMPTS = 30_000  # candidate lives at most (each is a few dozen microseconds)
 YOUNGEST, OLDEST = timedelta(minutes=5), timedelta(days=30)
@@ -134,7 +144,7 @@ def plan(ctx: Context, rng: random.Random) -> list[Planned]:
 
 def _simulate(ctx, planned: Planned, chunk, ticket_id, code) -> Life:
     life = Life(
-        ctx, chunk, random.Random(planned.seed), ticket_id, code, planned.submitted,
+        ctx, chunk, Draws(planned.seed), ticket_id, code, planned.submitted,
         leaf=planned.leaf, place=planned.place,
     )  # fmt: skip
     life.run()

@@ -1,4 +1,4 @@
-"""Fast bulk writes for the demo generator: COPY on PostgreSQL, executemany on SQLite.
+"""Fast bulk writes for the demo generator: binary COPY on PostgreSQL, executemany on SQLite.
 
 Rows are tuples in the order of `columns` (database column names). Ids the generator must know in
 advance (to link events to tickets) are reserved from the table's sequence, so a running portal
@@ -6,11 +6,20 @@ can keep inserting beside the loader.
 """
 
 import json
+from concurrent.futures import ThreadPoolExecutor
 
-from django.db import IntegrityError, connection, models
+from django.db import IntegrityError, connection, connections, models, transaction
 
-from tickets import search
-from tickets.models import Ticket
+from tickets.models import Assignment, Callback, Extension, Ticket, TicketEvent
+
+# A large load drops these tables' secondary indexes and builds them again at the end: one sort
+# per index instead of a random page update per row and index (the indexes of ten million
+# tickets do not fit in shared_buffers; updating them row by row reads and writes pages at random).
+BULK_MODELS = (Ticket, TicketEvent, Assignment, Extension, Callback)
+# Where the dropped indexes' definitions wait, so that a load killed before its end leaves them
+# to the next load (or `load_demo_city --restore-indexes`) rather than losing them.
+SUSPENDED_TABLE = "demo_suspended_index"
+BYTEA_OID = 17
 
 
 class Writer:
@@ -29,8 +38,8 @@ class Writer:
     def suspend_slow_indexes(self) -> None:
         """Before a large load: drop indexes cheaper to rebuild than to maintain row by row."""
 
-    def restore_slow_indexes(self) -> None:
-        """After it (also after a failure): build them again."""
+    def restore_slow_indexes(self, *, workers: int = 1) -> None:
+        """After it (also after a failure): build them again, `workers` at a time."""
 
 
 class PostgresWriter(Writer):
@@ -77,12 +86,51 @@ class PostgresWriter(Writer):
                 raise IntegrityError(f"{orphans} {model.__name__} rows point at missing rows")
 
     def suspend_slow_indexes(self):
-        with connection.cursor() as cursor:
-            cursor.execute(search.DROP_DESCRIPTION_INDEX)
+        """Drop the bulk tables' non-unique indexes (unique ones and primary keys stay: they
+        guard the data), after recording their definitions in a table of their own."""
+        self.restore_slow_indexes()  # those a killed load left behind
+        tables = [model._meta.db_table for model in BULK_MODELS]
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(
+                f"CREATE TABLE IF NOT EXISTS {SUSPENDED_TABLE} "
+                "(name text PRIMARY KEY, definition text NOT NULL, size bigint NOT NULL)"
+            )
+            cursor.execute(
+                f"INSERT INTO {SUSPENDED_TABLE} (name, definition, size) "
+                "SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid), "
+                "       pg_relation_size(i.indrelid) "
+                "FROM pg_index i "
+                "WHERE i.indrelid = ANY(%s::regclass[]) AND NOT i.indisunique "
+                "  AND NOT i.indisprimary "
+                "  AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid) "
+                "RETURNING name",
+                [tables],
+            )
+            for (name,) in cursor.fetchall():
+                cursor.execute(f"DROP INDEX {name}")
 
-    def restore_slow_indexes(self):
+    def restore_slow_indexes(self, *, workers=1):
         with connection.cursor() as cursor:
-            cursor.execute(search.CREATE_DESCRIPTION_INDEX)
+            cursor.execute("SELECT to_regclass(%s)", [SUSPENDED_TABLE])
+            if cursor.fetchone()[0] is None:
+                return
+            # The longest builds first, so the last ones running alone are short: GIN indexes
+            # (the trigram index on descriptions takes more than all B-trees of its table), then
+            # by the size of their table.
+            cursor.execute(
+                f"SELECT name, definition FROM {SUSPENDED_TABLE} "
+                "ORDER BY definition LIKE '%%USING gin%%' DESC, size DESC"
+            )
+            suspended = cursor.fetchall()
+        if workers > 1 and not connection.in_atomic_block:
+            # Several CREATE INDEX on one table may run at once (each takes a SHARE lock).
+            with ThreadPoolExecutor(workers) as pool:
+                list(pool.map(_build_index_in_thread, suspended))
+        else:
+            for item in suspended:
+                _build_index(*item)
+        with connection.cursor() as cursor:
+            cursor.execute(f"DROP TABLE {SUSPENDED_TABLE}")
 
     def reserve_ids(self, model, count):
         if count == 0:
@@ -96,6 +144,9 @@ class PostgresWriter(Writer):
             return [row[0] for row in cursor.fetchall()]
 
     def write(self, model, columns, rows):
+        """Binary COPY: no text to format here nor to parse in the server (timestamps above
+        all). JSON values are sent already encoded (`_jsonb`), declared as bytes so the driver
+        passes them through; the server reads each field with the column's own type."""
         if not rows:
             return
         table = connection.ops.quote_name(model._meta.db_table)
@@ -105,13 +156,46 @@ class PostgresWriter(Writer):
         }
         positions = [i for i, c in enumerate(columns) if c in json_columns]
         if positions:
-            rows = [_dump_json(row, positions) for row in rows]
+            rows = [_encode_json(row, positions) for row in rows]
+        oids = self._column_oids(model._meta.db_table)
+        types = [BYTEA_OID if c in json_columns else oids[c] for c in columns]
         with (
             connection.cursor() as cursor,
-            cursor.copy(f"COPY {table} ({cols}) FROM STDIN") as copy,
+            cursor.copy(f"COPY {table} ({cols}) FROM STDIN (FORMAT BINARY)") as copy,
         ):
+            copy.set_types(types)
             for row in rows:
                 copy.write_row(row)
+
+    def _column_oids(self, table: str) -> dict[str, int]:
+        cache = self.__dict__.setdefault("_oids", {})
+        if table not in cache:
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT attname, atttypid::int FROM pg_attribute "
+                    "WHERE attrelid = %s::regclass AND attnum > 0 AND NOT attisdropped",
+                    [table],
+                )
+                cache[table] = dict(cursor.fetchall())
+        return cache[table]
+
+
+def _build_index(name: str, definition: str) -> None:
+    # One transaction, so that behind PgBouncer in transaction mode the setting and the build
+    # run on the same server connection.
+    with transaction.atomic(), connection.cursor() as cursor:
+        # A sort in memory rather than in temporary files; PostgreSQL adds its parallel workers
+        # (max_parallel_maintenance_workers) for the large B-trees.
+        cursor.execute("SET LOCAL maintenance_work_mem = '512MB'")
+        cursor.execute(definition.replace("CREATE INDEX ", "CREATE INDEX IF NOT EXISTS ", 1))
+        cursor.execute(f"DELETE FROM {SUSPENDED_TABLE} WHERE name = %s", [name])
+
+
+def _build_index_in_thread(item) -> None:
+    try:
+        _build_index(*item)
+    finally:
+        connections.close_all()  # this thread's own connection
 
 
 class SQLiteWriter(Writer):
@@ -145,10 +229,31 @@ class SQLiteWriter(Writer):
             cursor.executemany(f"INSERT INTO {table} ({cols}) VALUES ({marks})", prepared)
 
 
-def _dump_json(row, positions):
+_JSONB_VERSION = b"\x01"  # jsonb's binary input: a version byte, then the JSON text
+_json_cache: dict = {}
+
+
+def _jsonb(value) -> bytes:
+    """`value` as jsonb's binary input. The generator's small dicts repeat ({}, the same
+    callback verdicts), so most are encoded once."""
+    if not value:
+        return b"\x01{}"
+    try:
+        key = tuple(value.items())
+        encoded = _json_cache.get(key)
+    except TypeError:  # unhashable values
+        key, encoded = None, None
+    if encoded is None:
+        encoded = _JSONB_VERSION + json.dumps(value, ensure_ascii=False).encode()
+        if key is not None and len(_json_cache) < 10_000:
+            _json_cache[key] = encoded
+    return encoded
+
+
+def _encode_json(row, positions):
     row = list(row)
     for i in positions:
-        row[i] = json.dumps(row[i], ensure_ascii=False) if row[i] else "{}"
+        row[i] = _jsonb(row[i])
     return row
 
 

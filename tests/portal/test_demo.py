@@ -192,3 +192,38 @@ def test_every_demo_login_has_open_work_in_each_of_its_queues(urgency, tickets):
     # The planned tickets count towards N (a tiny N is exceeded rather than leave queues empty).
     count = Ticket.objects.count()
     assert count == tickets if tickets >= 100 else count >= tickets
+
+
+@pytest.mark.postgres
+def test_a_big_load_in_two_processes_writes_what_one_process_writes(demo_city, monkeypatch):
+    """Each chunk draws from its own seeded stream: the workers change the speed, not the data.
+    The secondary indexes dropped for the load are all back afterwards."""
+    from django.db import connection
+
+    from portal.demo import generator
+
+    def indexes():
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT indexname FROM pg_indexes WHERE tablename LIKE 'tickets_%%' ORDER BY 1"
+            )
+            return [name for (name,) in cursor.fetchall()]
+
+    def load(workers):
+        first = (Ticket.objects.order_by("-id").values_list("id", flat=True).first() or 0) + 1
+        with time_machine.travel("2026-11-26 15:00 +0800", tick=False):
+            written = generate(400, days=10, seed=9, chunk=100, workers=workers)
+        tickets = Ticket.objects.filter(id__gte=first)
+        rows = tickets.order_by("submitted_at", "description").values_list(
+            "submitted_at", "status", "category_id", "community_id", "description", "due_at"
+        )
+        actions = TicketEvent.objects.filter(ticket__in=tickets).values_list("action", flat=True)
+        return written, list(rows), Counter(actions)
+
+    before = indexes()
+    monkeypatch.setattr(generator, "BIG_LOAD", 100)
+    alone = load(workers=1)
+    together = load(workers=2)
+    assert alone[0]["tickets"] == 400
+    assert together == alone
+    assert indexes() == before

@@ -206,7 +206,15 @@ class Callback(models.Model):
         verbose_name = _("callback")
         verbose_name_plural = _("callbacks")
         ordering = ["-recorded_at"]
-        indexes = [models.Index(fields=["unit", "recorded_at"], name="callback_unit_month")]
+        indexes = [
+            models.Index(fields=["unit", "recorded_at"], name="callback_unit_month"),
+            # The home page's rates of the month from the index alone (issue 18).
+            models.Index(
+                fields=["recorded_at"],
+                include=["valid", "contacted", "solved", "satisfaction"],
+                name="callback_recorded",
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(valid=False)

@@ -265,6 +265,23 @@ class Ticket(models.Model):
                 name="ticket_open_due",
             ),
             models.Index(fields=["lead_unit", "status"], name="ticket_lead_status"),
+            # The list sorted by deadline over every status (issue 18).
+            models.Index(fields=["due_at"], name="ticket_due"),
+            # The open list filtered by one column, newest first: small (open tickets only) and
+            # read from the filter's value, instead of visiting every open ticket (issue 18).
+            *(
+                models.Index(
+                    fields=[column, "submitted_at"],
+                    condition=~Q(status=Status.CLOSED),
+                    name=f"ticket_open_{column}",
+                )
+                for column in ("urgency", "channel", "category", "district", "street")
+            ),
+            models.Index(
+                fields=["submitted_at"],
+                condition=~Q(status=Status.CLOSED) & Q(supervised=True),
+                name="ticket_open_supervised",
+            ),
             models.Index(fields=["submitted_at"], name="ticket_submitted"),
             models.Index(fields=["updated_at"], name="ticket_updated"),
             models.Index(fields=["category", "submitted_at"], name="ticket_category_month"),

@@ -12,6 +12,7 @@ from rest_framework.views import APIView
 
 from clients.models import ApiClient, Submission
 from clients.services import client_for_key, submission_record
+from portal.replica import ReplicaReadsMixin
 from tickets import services
 from tickets.models import (
     Attachment,
@@ -156,7 +157,7 @@ def _with_media(tickets, extensions: bool):
     return tickets.prefetch_related(*prefetches)
 
 
-class RequestListView(Open311View):
+class RequestListView(ReplicaReadsMixin, Open311View):
     xml_root = "service_requests"
     parser_classes = [FormParser, MultiPartParser]
 

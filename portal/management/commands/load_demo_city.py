@@ -1,5 +1,6 @@
 """`python manage.py load_demo_city [--tickets N]`: a realistic Beijing to try the portal on."""
 
+import os
 import time
 
 from django.core.management.base import BaseCommand
@@ -10,6 +11,7 @@ from analytics import refresh
 from knowledge.demo.loader import load_demo_articles
 from portal.demo.city import load_city, write_logins
 from portal.demo.generator import generate
+from portal.demo.writer import writer_for_connection
 from suggestions.models import ClassifierModel
 from suggestions.services import classifier_train
 from tickets.models import Ticket
@@ -38,10 +40,36 @@ class Command(BaseCommand):
             action="store_true",
             help="do not train the suggestions' classifier at the end (`train_classifier` later)",
         )
+        parser.add_argument(
+            "--no-statistics",
+            action="store_true",
+            help="do not build the statistics' summaries at the end (`rebuild_stats` later)",
+        )
+        parser.add_argument(
+            "--workers",
+            type=int,
+            default=os.cpu_count() or 1,
+            help="processes generating and copying chunks at once (PostgreSQL, loads of "
+            "100,000 tickets or more; default: one per core)",
+        )
+        parser.add_argument(
+            "--bulk",
+            action="store_true",
+            help="load as a big load whatever the count: secondary indexes dropped and built "
+            "again afterwards, several workers (the default from 100,000 tickets on)",
+        )
+        parser.add_argument(
+            "--restore-indexes",
+            action="store_true",
+            help="only build the indexes an interrupted load dropped, then stop",
+        )
 
     def handle(
         self, *args, tickets, days, seed, chunk, if_empty, quiet_logins, no_classifier, **options
     ):
+        if options["restore_indexes"]:
+            writer_for_connection().restore_slow_indexes(workers=options["workers"])
+            return
         started = time.monotonic()
         logins = load_city()
         self.stdout.write(f"Demo city loaded in {time.monotonic() - started:.1f} s.")
@@ -51,15 +79,30 @@ class Command(BaseCommand):
             tickets = 0
         if tickets > 0:
             started = time.monotonic()
+            phases = {}
+            tqdm.monitor_interval = 0  # no monitor thread: the generator's workers are forked
             with tqdm(total=tickets, unit="ticket", disable=options["verbosity"] == 0) as bar:
-                written = generate(tickets, days=days, seed=seed, progress=bar.update, chunk=chunk)
-            elapsed = time.monotonic() - started
+                written = generate(
+                    tickets,
+                    days=days,
+                    seed=seed,
+                    progress=bar.update,
+                    chunk=chunk,
+                    workers=options["workers"],
+                    phases=phases,
+                    bulk=True if options["bulk"] else None,
+                )
+            analyzed = time.monotonic()
             if connection.vendor == "postgresql":
                 with connection.cursor() as cursor:
                     cursor.execute("ANALYZE")
+            phases["analyze"] = time.monotonic() - analyzed
+            elapsed = time.monotonic() - started
             rows = ", ".join(f"{count:,} {name}" for name, count in written.items())
             self.stdout.write(
-                f"Generated {rows} in {elapsed:.1f} s ({tickets / elapsed:,.0f} tickets/s)."
+                f"Generated {rows} in {elapsed:.1f} s ({tickets / elapsed:,.0f} tickets/s: "
+                + ", ".join(f"{name} {seconds:.1f} s" for name, seconds in phases.items())
+                + ")."
             )
         if not no_classifier and (tickets > 0 or not ClassifierModel.objects.exists()):
             # The demo's suggestions: learn from the tickets just generated (a few seconds).
@@ -69,7 +112,8 @@ class Command(BaseCommand):
                 f"Classifier v{row.version} trained on {row.history_samples:,} closed tickets "
                 f"in {time.monotonic() - started:.1f} s."
             )
-        self._build_statistics(rebuild=tickets > 0)
+        if not options["no_statistics"]:
+            self._build_statistics(rebuild=tickets > 0)
         if not quiet_logins:
             write_logins(self.stdout, logins)
 

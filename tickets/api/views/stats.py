@@ -4,6 +4,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from portal.replica import ReplicaReadsMixin
 from tickets import stats
 
 from ..scope import tickets_for
@@ -15,7 +16,7 @@ from ..serializers.stats import (
 )
 
 
-class IntakeStatsView(APIView):
+class IntakeStatsView(ReplicaReadsMixin, APIView):
     @extend_schema(
         operation_id="stats_intake",
         summary="Intake per Beijing day and channel",
@@ -32,7 +33,7 @@ class IntakeStatsView(APIView):
         return Response(IntakeRowOutputSerializer(rows, many=True).data)
 
 
-class OpenStatsView(APIView):
+class OpenStatsView(ReplicaReadsMixin, APIView):
     @extend_schema(
         operation_id="stats_open",
         summary="Open tickets by status",
@@ -47,7 +48,7 @@ class OpenStatsView(APIView):
         return Response(OpenRowOutputSerializer(rows, many=True).data)
 
 
-class OverdueStatsView(APIView):
+class OverdueStatsView(ReplicaReadsMixin, APIView):
     @extend_schema(
         operation_id="stats_overdue",
         summary="Overdue open tickets by lead unit (top 20)",

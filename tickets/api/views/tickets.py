@@ -16,6 +16,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from clients.services import submission_record
+from portal.replica import ReplicaReadsMixin
 from tickets import files, selectors, services
 from tickets.models import Channel, Ticket
 from tickets.workflow import Action
@@ -66,7 +67,8 @@ def detail_data(request, ticket: Ticket) -> dict:
     return TicketDetailOutputSerializer(ticket, context=context).data
 
 
-class TicketListCreateView(GenericAPIView):
+class TicketListCreateView(ReplicaReadsMixin, GenericAPIView):
+    # The list (GET) may read from a replica; a client that just wrote reads from the primary.
     filter_backends = [DjangoFilterBackend, OrderingFilter]
     filterset_class = TicketFilter
     ordering_fields = ["submitted_at", "updated_at"]
