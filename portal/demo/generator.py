@@ -437,7 +437,10 @@ def generate(
     # (portal/demo/work.py); they count towards `count` when it is large enough.
     from . import work  # it builds on Life and flush below
 
-    planned = work.plan(ctx, random.Random(rng.random())) if count else []
+    # Seeded on its own, like each chunk: what came before (e.g. citizens already there) does
+    # not change the plan.
+    plan_rng = random.Random(f"{seed}:work") if seed is not None else random.Random()
+    planned = work.plan(ctx, plan_rng) if count else []
     bulk_count = max(0, count - len(planned))
     parts = [
         # Chunks follow the calendar, so the date-ordered indexes grow at their ends.
