@@ -11,8 +11,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from clients.models import ApiClient, Submission
-from geo.coords import CoordSystem
 from clients.services import client_for_key, submission_record
+from geo.coords import CoordSystem
 from tickets import publication, services
 from tickets.models import (
     Attachment,
@@ -140,7 +140,7 @@ def _public_requests():
             "contact_phone",
             "contact_email",
             *publication.POINT_DEFERRED,
-        )  # fmt: skip
+        )
         .annotate(latest_action=Subquery(latest_public.values("action")[:1]))
     )
 
