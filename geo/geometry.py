@@ -25,7 +25,7 @@ class BadGeometry(ValueError):
     """An outline that cannot be used, with the reason in words."""
 
 
-def outline_from_geojson(data) -> shapely.Geometry:
+def outline_from_geojson(data, *, repair: bool = False) -> shapely.Geometry:
     """A GeoJSON geometry object (dict) → a checked shapely Polygon or MultiPolygon."""
     if not isinstance(data, dict) or "type" not in data:
         raise BadGeometry(_("no geometry"))
@@ -37,7 +37,7 @@ def outline_from_geojson(data) -> shapely.Geometry:
         geometry = shape(data)
     except (ValueError, TypeError, KeyError, IndexError, AttributeError) as error:
         raise BadGeometry(_("unreadable coordinates (%(error)s)") % {"error": error}) from error
-    return checked(geometry)
+    return checked(geometry, repair=repair)
 
 
 def checked(geometry, *, repair: bool = False) -> shapely.Geometry:

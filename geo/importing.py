@@ -14,6 +14,7 @@ converted to WGS-84.
 """
 
 import json
+import struct
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -75,10 +76,9 @@ def read_features(path: Path, *, encoding: str | None = None, repair=False, coor
         enumerate(raw, start=1), desc=_("checking"), unit=_("features")
     ):
         try:
-            outline = geo.outline_from_geojson(geometry)
+            outline = geo.outline_from_geojson(geometry, repair=repair)
             if coord_system != "wgs84":
-                outline = geo.from_system(outline, coord_system)
-            outline = geo.checked(outline, repair=repair)
+                outline = geo.checked(geo.from_system(outline, coord_system), repair=repair)
         except geo.BadGeometry as error:
             label = _label(properties)
             raise BadFile(
@@ -158,21 +158,22 @@ def _shapefile_features(path: Path, encoding: str | None):
     cpg = path.with_suffix(".cpg")
     if encoding is None and cpg.exists():
         encoding = cpg.read_text(errors="replace").strip() or None
+    damaged = (shapefile.ShapefileException, OSError, ValueError, IndexError, struct.error)
     try:
         reader = shapefile.Reader(str(path), encoding=encoding or "utf-8")
-    except (shapefile.ShapefileException, OSError, ValueError) as error:
+    except damaged as error:
         raise BadFile(_("not a readable shapefile: %(error)s") % {"error": error}) from error
     with reader:
         try:
             for shape_record in reader.iterShapeRecords():
                 geometry = shape_record.shape.__geo_interface__
                 yield shape_record.record.as_dict(), geometry
-        except UnicodeDecodeError as error:
-            raise BadFile(
-                _("the shapefile's attributes are not %(encoding)s text: give --encoding "
-                  "(e.g. gbk)") % {"encoding": encoding or "utf-8"}
-            ) from error  # fmt: skip
-        except (shapefile.ShapefileException, ValueError, IndexError) as error:
+        except damaged as error:
+            if isinstance(error, UnicodeDecodeError) or "decode" in str(error):
+                raise BadFile(
+                    _("the shapefile's attributes are not %(encoding)s text: give --encoding "
+                      "(e.g. gbk)") % {"encoding": encoding or "utf-8"}
+                ) from error  # fmt: skip
             raise BadFile(_("a damaged shapefile: %(error)s") % {"error": error}) from error
 
 
