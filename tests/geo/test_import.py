@@ -150,6 +150,7 @@ def test_importing_again_replaces_the_regions_outlines(city, tmp_path):
     assert Boundary.objects.get().max_lon == 116.42
 
 
+POINT = {"type": "Point", "coordinates": [116.4, 39.9]}
 BOWTIE = {
     "type": "Polygon",
     "coordinates": [[[116.40, 39.95], [116.45, 40.00], [116.45, 39.95], [116.40, 40.00],
@@ -166,7 +167,7 @@ BOWTIE = {
         (collection(), "the file holds no features"),
         ({"type": "FeatureCollection", "features": [{"type": "Polygon"}]},
          "an item of features is not a Feature"),
-        (collection(feature({"code": "110105019"}, {"type": "Point", "coordinates": [116.4, 39.9]})),
+        (collection(feature({"code": "110105019"}, POINT)),
          "feature 1 (110105019): a Point is no area: give a Polygon or MultiPolygon"),
         (collection(feature({"code": "110105019"}, None)), "feature 1 (110105019): no geometry"),
         (collection(feature({"name": "和平街街道"}, {"type": "Polygon",
