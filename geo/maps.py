@@ -34,6 +34,7 @@ def config(**extra) -> dict:
     tiles = conf["tiles"]
     return {
         "tiles": tiles or static("geo/tile.png"),
+        "blank": static("geo/blank.gif"),
         "subdomains": conf["subdomains"],
         "attribution": conf["attribution"] if tiles else "",
         "localTiles": not tiles,

@@ -24,6 +24,43 @@
     return node ? JSON.parse(node.textContent) : null;
   }
 
+  // Leaflet cancels a tile's download by pointing it at a data: URL, which the pages'
+  // Content-Security-Policy refuses (img-src: our files and the tile host only): these three
+  // methods are Leaflet 1.9.4's own with our blank image in its place.
+  var Tiles = L.TileLayer.extend({
+    _abortLoading: function () {
+      var key, tile, coords;
+      for (key in this._tiles) {
+        if (this._tiles[key].coords.z !== this._tileZoom) {
+          tile = this._tiles[key].el;
+          tile.onload = L.Util.falseFn;
+          tile.onerror = L.Util.falseFn;
+          if (!tile.complete) {
+            tile.src = this.options.blank;
+            coords = this._tiles[key].coords;
+            L.DomUtil.remove(tile);
+            delete this._tiles[key];
+            this.fire("tileabort", { tile: tile, coords: coords });
+          }
+        }
+      }
+    },
+    _removeTile: function (key) {
+      var tile = this._tiles[key];
+      if (!tile) {
+        return;
+      }
+      tile.el.setAttribute("src", this.options.blank);
+      return L.GridLayer.prototype._removeTile.call(this, key);
+    },
+    _tileReady: function (coords, err, tile) {
+      if (!this._map || (tile && tile.getAttribute("src") === this.options.blank)) {
+        return;
+      }
+      return L.GridLayer.prototype._tileReady.call(this, coords, err, tile);
+    }
+  });
+
   function baseMap(element, config) {
     var map = L.map(element, {
       center: config.centre,
@@ -31,7 +68,8 @@
       maxZoom: config.maxZoom,
       attributionControl: !config.localTiles
     });
-    L.tileLayer(config.tiles, {
+    new Tiles(config.tiles, {
+      blank: config.blank,
       subdomains: config.subdomains,
       attribution: config.attribution,
       maxZoom: config.maxZoom
