@@ -61,13 +61,13 @@
     }
   });
 
-  function baseMap(element, config) {
-    var map = L.map(element, {
+  function baseMap(element, config, options) {
+    var map = L.map(element, Object.assign({
       center: config.centre,
       zoom: config.zoom,
       maxZoom: config.maxZoom,
       attributionControl: !config.localTiles
-    });
+    }, options || {}));
     new Tiles(config.tiles, {
       blank: config.blank,
       subdomains: config.subdomains,
@@ -78,6 +78,14 @@
       map.attributionControl.setPrefix(false);
     }
     return map;
+  }
+
+  // Show all of `layer` at once (no zoom animation), measured at the container's final size.
+  function fitTo(map, layer, options) {
+    map.invalidateSize(false);
+    if (layer.getLayers().length) {
+      map.fitBounds(layer.getBounds(), Object.assign({ animate: false }, options));
+    }
   }
 
   var OUTLINE = { color: "#1d4f91", weight: 1.5, fillOpacity: 0.04 };
@@ -120,9 +128,7 @@
         }
       }
     }).addTo(map);
-    if (layer.getLayers().length) {
-      map.fitBounds(layer.getBounds(), { maxZoom: 16, padding: [16, 16] });
-    }
+    fitTo(map, layer, { maxZoom: 16, padding: [16, 16] });
     element.setAttribute("data-map-ready", "1");
     return map;
   }
@@ -215,6 +221,9 @@
           return;
         }
         showChosen(body.outline);
+        if (map.getZoom() < 13 && chosen.getLayers().length) {
+          map.fitBounds(chosen.getBounds(), { maxZoom: 15 });  // show the place the pin is in
+        }
         form.dispatchEvent(new CustomEvent("portal:choose-place", { detail: { codes: body.codes } }));
         say(box.getAttribute("data-placed").replace("%(place)s", body.names));
         element.setAttribute("data-map-placed", body.codes.join(","));
@@ -290,7 +299,7 @@
   var SHADES = ["#fde0c5", "#facba6", "#f59e72", "#e8684a", "#c73e36"];
 
   function hotspotMap(element, config) {
-    var map = baseMap(element, config);
+    var map = baseMap(element, config, { zoomSnap: 0.25 });  // the city fills the frame
     var data = readJson(element.getAttribute("data-map-features")) || { features: [], steps: [] };
     var steps = data.steps;
 
@@ -316,9 +325,7 @@
         shape.bindTooltip(feature.properties.label, { sticky: true });
       }
     }).addTo(map);
-    if (layer.getLayers().length) {
-      map.fitBounds(layer.getBounds(), { padding: [8, 8] });
-    }
+    fitTo(map, layer, { padding: [8, 8] });
     element.setAttribute("data-map-ready", "1");
     return map;
   }
