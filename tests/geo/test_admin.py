@@ -18,8 +18,11 @@ def outline(*box):
 def test_a_boundary_added_in_the_admin_is_measured_and_used(admin_client, city):
     response = admin_client.post(
         "/admin/geo/boundary/add/",
-        {"region": city["hepingjie"].pk, "geometry": outline(116.40, 39.95, 116.45, 40.00),
-         "source": "survey"},  # fmt: skip
+        {
+            "region": city["hepingjie"].pk,
+            "geometry": outline(116.40, 39.95, 116.45, 40.00),
+            "source": "survey",
+        },
     )
     assert response.status_code == 302, response.content
     stored = Boundary.objects.get()

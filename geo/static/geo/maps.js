@@ -232,6 +232,26 @@
       });
     }
 
+    // A place chosen in the lists by hand: the map shows it.
+    function showRegion(code) {
+      return getJson(config.regionUrl.replace("CODE", encodeURIComponent(code))).then(function (answer) {
+        if (answer.ok) {
+          showChosen(answer.body);
+          map.fitBounds(chosen.getBounds(), { maxZoom: 16 });
+        }
+      }).catch(function () {});
+    }
+    ["district", "street", "community"].forEach(function (name) {
+      var field = form.querySelector('select[name="' + name + '"]');
+      if (field) {
+        field.addEventListener("change", function () {
+          if (field.value) {
+            showRegion(field.value);
+          }
+        });
+      }
+    });
+
     map.on("click", function (event) {
       setPin(event.latlng);
       place(event.latlng, config.coordSystem);
@@ -281,12 +301,7 @@
         return field && field.value;
       }).filter(Boolean)[0];
       if (finest) {
-        getJson(config.regionUrl.replace("CODE", encodeURIComponent(finest))).then(function (answer) {
-          if (answer.ok) {
-            showChosen(answer.body);
-            map.fitBounds(chosen.getBounds(), { maxZoom: 16 });
-          }
-        }).catch(function () {});
+        showRegion(finest);
       }
     }
     loadOutlines();
@@ -336,6 +351,10 @@
     var config = readJson(element.getAttribute("data-map-config"));
     if (make && config) {
       element.hidden = false;
+      var section = element.closest("[data-map-section]");
+      if (section) {
+        section.hidden = false;  // its heading and text say nothing without the map
+      }
       make(element, config);
     }
   });

@@ -117,3 +117,22 @@ def test_the_tracking_page_shows_the_place_and_the_residents_point(browse, mappe
     assert page.locator("#place-map path").count() == 1  # 胜古南社区's outline
     assert_reflows(page)
     screenshot(page, "44-track-map")
+
+
+def test_the_map_shows_the_place_chosen_in_the_lists(browse, mapped):
+    from .test_resident_journey import choose
+
+    page = browse()
+    step_one(page)
+    page.wait_for_selector("#place-map[data-map-ready]")
+    choose(page, "#id_district", "110105")
+    choose(page, "#id_street", "110105003")
+    page.wait_for_selector('#place-map path[stroke="#b3261e"]')  # 安贞街道, outlined in red
+
+
+def test_without_javascript_the_tracking_page_has_no_empty_map(browse, mapped, submit):
+    ticket = submit(latitude="39.960000", longitude="116.420000")
+    page = browse(java_script_enabled=False)
+    page.goto(f"/track/?number={ticket.number}&code={ticket.access_code}")
+    assert page.locator("[data-description]").is_visible()
+    assert not page.locator("[data-map-section]").is_visible()
