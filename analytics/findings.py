@@ -133,6 +133,27 @@ def hotspots(today: date, window: int = 7, *, limit: int = 100) -> list[Hotspot]
     return [Hotspot(regions[r], categories[c], n, avg, z) for r, c, n, avg, z in found]
 
 
+def community_counts(today: date, window: int) -> dict[int, list[tuple[int, int]]]:
+    """Tickets per community and leaf category in the last `window` days (the hotspot map):
+    {community id: [(category id, tickets), …] busiest first}."""
+    start = today - timedelta(days=window - 1)
+    rows = (
+        PlaceCategoryDay.objects.filter(
+            day__gte=start, day__lte=today, region__level=Region.Level.COMMUNITY
+        )
+        .values_list("region", "category")
+        .annotate(n=Sum("tickets"))
+        .order_by()
+    )
+    counts: dict[int, list[tuple[int, int]]] = {}
+    for region_id, category_id, n in rows:
+        if n:
+            counts.setdefault(region_id, []).append((category_id, n))
+    for pairs in counts.values():
+        pairs.sort(key=lambda pair: -pair[1])
+    return counts
+
+
 # -- repeat demands -------------------------------------------------------------------------
 
 

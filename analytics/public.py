@@ -20,6 +20,7 @@ from django.views.decorators.cache import cache_page
 from django.views.decorators.http import require_safe
 
 from departments.models import Department, Region
+from tickets import publication
 from tickets.models import Category, Ticket
 
 from . import evaluation
@@ -64,6 +65,10 @@ def intake_rows(month: date) -> list[dict]:
         pk: (name, level) for pk, name, level in Region.objects.values_list("pk", "name", "level")
     }
     categories = {c.pk: c for c in Category.objects.all()}
+    rows = list(rows)
+    # Where each row stands on a map: its place's centre (tickets.publication), not any point
+    # a resident gave.
+    points = publication.region_points({pk for row in rows for pk in row[:3] if pk is not None})
 
     def path(leaf_id):
         leaf = categories[leaf_id]
@@ -74,12 +79,15 @@ def intake_rows(month: date) -> list[dict]:
     for district, street, region, leaf, tickets in rows:
         name, level = regions[region]
         first, second, third = path(leaf)
+        spot = points.get(region) or points.get(street) or points.get(district)
         result.append(
             {
                 "month": f"{month:%Y-%m}",
                 "district": regions[district][0],
                 "street": regions[street][0] if street else "",
                 "community": name if level == Region.Level.COMMUNITY else "",
+                "lat": spot[0] if spot else None,
+                "lon": spot[1] if spot else None,
                 "category_1": first,
                 "category_2": second,
                 "category_3": third,

@@ -17,10 +17,11 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from departments.models import Department
+from departments.models import Department, Region
+from geo import maps
 from portal import replica
 from tickets import permissions
-from tickets.models import Channel, Kind
+from tickets.models import Category, Channel, Kind
 
 from . import evaluation, findings
 from .charts import PERCENT, chart
@@ -115,7 +116,9 @@ class WindowFilter(forms.Form):
 SHOWN_ROWS = 500  # on the page; the CSV has every row
 
 
-def _page(request, *, title, help_text="", form=None, headers, rows, chart=None, csv_name):
+def _page(
+    request, *, title, help_text="", form=None, headers, rows, chart=None, csv_name, map=None
+):
     """Render the common table page (its first SHOWN_ROWS rows), or its CSV (all of them)."""
     if request.GET.get("format") == "csv":
         if form is not None and form.errors:
@@ -144,6 +147,8 @@ def _page(request, *, title, help_text="", form=None, headers, rows, chart=None,
         "rows": rows[:SHOWN_ROWS],
         "hidden_rows": max(0, len(rows) - SHOWN_ROWS),
         "chart": chart,
+        "map": map,
+        "map_config": maps.config() if map else None,
         "csv_url": f"?{query.urlencode()}",
         "pages": [(reverse(name), query, label) for name, query, label in PAGES],
     }
@@ -487,7 +492,47 @@ def hotspots_view(request):
         rows=rows,
         chart=counts if shown else None,
         csv_name=f"hotspots-{window}d",
+        map=hotspot_map(window, spots) if request.GET.get("format") != "csv" else None,
     )
+
+
+MAP_CATEGORIES = 3  # named in each community's label
+
+
+def hotspot_map(window: int, spots) -> dict | None:
+    """Each community with an outline, shaded by its tickets in the window (all categories),
+    labelled with its busiest categories; the hotspots' communities are outlined."""
+    counts = findings.community_counts(timezone.localdate(), window)
+    if not counts:
+        return None
+    hot = {s.region.pk for s in spots}
+    regions = Region.objects.in_bulk(list(counts))
+    categories = {
+        c.pk: c.display_name
+        for c in Category.objects.filter(
+            pk__in={c for pairs in counts.values() for c, _n in pairs[:MAP_CATEGORIES]}
+        )
+    }
+    features = []
+    for region_id, pairs in counts.items():
+        total = sum(n for _c, n in pairs)
+        busiest = "、".join(f"{categories[c]} {n}" for c, n in pairs[:MAP_CATEGORIES])
+        label = _("%(place)s: %(count)d tickets (%(busiest)s)") % {
+            "place": regions[region_id].display_name,
+            "count": total,
+            "busiest": busiest,
+        }
+        feature = maps.region_feature(
+            regions[region_id], count=total, label=label, hotspot=region_id in hot
+        )
+        if feature is not None:
+            features.append(feature)
+    if not features:
+        return None
+    totals = sorted(f["properties"]["count"] for f in features)
+    # Five shades at the quintiles of the communities' counts (the legend states them).
+    steps = sorted({totals[min(len(totals) - 1, len(totals) * q // 5)] for q in range(1, 5)})
+    return {"features": features, "steps": steps, "window": window}
 
 
 def repeats_view(request):

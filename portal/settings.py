@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "clients",  # issue 5: API clients, staff tokens
     "knowledge",  # issue 14: the knowledge base
     "suggestions",  # issue 14: suggestions from the caller's words
+    "geo",  # issue 17: boundaries, a point finds its place, maps
 ]
 
 MIDDLEWARE = [
@@ -346,6 +347,49 @@ PORTAL_PUBLIC_CSP = {
     "form-action": [CSP.SELF],
     "frame-ancestors": [CSP.NONE],
 }
+# --- Maps (issue 17) ---------------------------------------------------------------------------
+# The map's tiles: an http(s) URL template ({z}/{x}/{y}, optional {s} among PORTAL_MAP_TILES_
+# SUBDOMAINS), its attribution, and the coordinate system the tiles are drawn in (wgs84 for
+# OpenStreetMap-like sources, gcj02 for AMap/Tencent-like sources in China: the map then shifts
+# boundaries and points into GCJ-02 to draw them and back to WGS-84 when a resident drops a pin).
+# Without tiles (the default, and in tests) the map draws the boundaries as vectors on a plain
+# local tile and fetches nothing from elsewhere. https://leafletjs.com/reference.html#tilelayer
+PORTAL_MAP = {
+    "tiles": os.environ.get("PORTAL_MAP_TILES", ""),
+    "attribution": os.environ.get("PORTAL_MAP_TILES_ATTRIBUTION", ""),
+    "coord_system": os.environ.get("PORTAL_MAP_TILES_COORD_SYSTEM", "wgs84"),
+    "subdomains": os.environ.get("PORTAL_MAP_TILES_SUBDOMAINS", "abc"),
+    "max_zoom": int(os.environ.get("PORTAL_MAP_MAX_ZOOM", "18")),
+    # Where a map with nothing to show starts: lat, lon, zoom (the demo city's centre).
+    "centre": [float(v) for v in os.environ.get("PORTAL_MAP_CENTRE", "39.93,116.42,11").split(",")],
+}
+
+
+def _tile_sources(template: str, subdomains: str) -> list[str]:
+    """The CSP sources of the tile host(s): scheme and host of the template, {s} expanded."""
+    from urllib.parse import urlsplit
+
+    if not template:
+        return []
+    parts = urlsplit(template)
+    hosts = (
+        [parts.hostname.replace("{s}", s) for s in subdomains]
+        if "{s}" in template
+        else [parts.hostname]
+    )
+    port = f":{parts.port}" if parts.port else ""
+    return sorted({f"{parts.scheme}://{host}{port}" for host in hosts if host})
+
+
+# Only the configured tile host joins img-src; nothing else of the policy changes.
+PORTAL_PUBLIC_CSP["img-src"] = [
+    CSP.SELF,
+    *_tile_sources(PORTAL_MAP["tiles"], PORTAL_MAP["subdomains"]),
+]
+# Each process compares its boundary index with the database's version stamp at most this often
+# (geo.index): after an import, every process uses the new boundaries within this many seconds.
+PORTAL_BOUNDARY_RECHECK_SECONDS = float(os.environ.get("PORTAL_BOUNDARY_RECHECK_SECONDS", "5"))
+# --- end of the map settings ------------------------------------------------------------------
 SECURE_CSP_REPORT_ONLY = PORTAL_PUBLIC_CSP
 # Per-IP limits ("count/period") on the public site, counted in the default cache: set
 # REDIS_CACHE_URL when several processes serve the site, or each counts on its own.

@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("portal.public_urls")),  # the residents' site (issue 3)
     path("", include("analytics.urls")),
     path("", include("knowledge.urls")),  # issue 14: the residents' FAQ
+    path("", include("geo.urls")),  # issue 17: what the maps fetch
     # issue 5: REST API, its schema and docs, Open311 GeoReport v2
     path("api/v1/", include("tickets.api.urls")),
     path("api/v1/", include("analytics.api")),  # issue 7: /api/v1/stats/rankings/ and the rest

@@ -49,12 +49,13 @@ def test_settings(settings):
 @pytest.fixture(autouse=True)
 def fresh_caches_and_counters():
     """The caches (rate-limit counters of the residents' site, cached API keys and figures, the
-    reference cache's categories, regions and suggestions), the API's rate counters and the
-    outbox's broker pause outlive a test's rolled-back rows: each test starts and ends without
-    them."""
+    reference cache's categories, regions and suggestions), the API's rate counters, the
+    outbox's broker pause and the boundary index outlive a test's rolled-back rows: each test
+    starts and ends without them."""
     from django.core.cache import caches
 
     from clients import throttling
+    from geo import index
     from tickets import outbox
 
     def clear():
@@ -62,6 +63,7 @@ def fresh_caches_and_counters():
             cache.clear()
         throttling.reset()
         outbox.resume_broker()
+        index.forget()  # the boundary index built from a test's rolled-back rows
 
     clear()
     yield

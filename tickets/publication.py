@@ -15,7 +15,11 @@ The rule:
 - **Photos**: only those the hotline marked `published` (distinct from `public`, "shown to the
   resident"), through signed links (`tickets.files`). A photo URL a client sent with its
   request is not republished.
-- **Place**: no finer than the community; never the typed address or the map point.
+- **Place**: no finer than the community; never the typed address or the map point. On a map
+  (Open311's `lat`/`long`, the open-data files' `lat`/`lon`) a ticket stands at the centre of its
+  community's boundary — else its street's, else its district's — the same point for every ticket
+  there (`point`): a community holds thousands of homes, so the point names none of them. The
+  resident's own point is never published, not even rounded or coarsened.
 /stats/ and its open-data files publish counts and rates per place, category and unit only: no
 free text reaches them (tests/portal/test_public_surfaces.py reads them back with the rest).
 """
@@ -79,6 +83,33 @@ def event_note(action: str) -> str:
     if note is not None:
         return str(note)
     return str(Action(action).label) if action in Action else ""
+
+
+# What a ticket's query must load for `point` without a query per ticket (the outlines' text
+# itself is not needed: defer it).
+POINT_RELATED = ("district__boundary", "street__boundary", "community__boundary")
+POINT_DEFERRED = tuple(f"{related}__geometry" for related in POINT_RELATED)
+
+
+def point(ticket) -> tuple[float, float] | None:
+    """Where open data places the ticket on a map: the centre of the boundary of its community,
+    else of its street, else of its district (None without any). Never the resident's point."""
+    for region in (ticket.community, ticket.street, ticket.district):
+        boundary = getattr(region, "boundary", None) if region is not None else None
+        if boundary is not None:
+            return boundary.centre_lat, boundary.centre_lon
+    return None
+
+
+def region_points(region_ids) -> dict[int, tuple[float, float]]:
+    """The centre of each of these regions' boundaries (one query; regions without one left
+    out): for rows that group tickets by place, e.g. the open-data files."""
+    from geo.models import Boundary
+
+    rows = Boundary.objects.filter(region__in=set(region_ids)).values_list(
+        "region_id", "centre_lat", "centre_lon"
+    )
+    return {region_id: (lat, lon) for region_id, lat, lon in rows}
 
 
 def place(ticket) -> tuple[str, str]:

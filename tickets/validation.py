@@ -8,6 +8,7 @@ from django.core.validators import validate_email
 from django.utils.translation import gettext as _
 
 from departments.models import Region
+from geo.coords import CoordSystem, to_wgs84
 
 from . import lookups
 from .models import Category, Channel, Kind
@@ -90,18 +91,67 @@ def _clean_coordinate(value, low, high, errors, field):
     return number
 
 
+def clean_point(data: dict, errors: dict) -> tuple[Decimal | None, Decimal | None]:
+    """The map point in WGS-84: `latitude`/`longitude` in `coord_system` (wgs84 by default;
+    gcj02 and bd09, as Chinese map SDKs report, are converted), both or neither."""
+    system = data.get("coord_system") or CoordSystem.WGS84
+    if system not in CoordSystem.values:
+        errors["coord_system"] = [_("Give wgs84, gcj02 or bd09.")]
+    lat = _clean_coordinate(data.get("latitude"), -90, 90, errors, "latitude")
+    lon = _clean_coordinate(data.get("longitude"), -180, 180, errors, "longitude")
+    if (lat is None) != (lon is None) and not ({"latitude", "longitude"} & errors.keys()):
+        errors["longitude" if lon is None else "latitude"] = [
+            _("Give both latitude and longitude, or neither.")
+        ]
+    if lat is None or lon is None or errors.keys() & {"latitude", "longitude", "coord_system"}:
+        return lat, lon
+    if system != CoordSystem.WGS84:
+        wgs_lat, wgs_lon = to_wgs84(float(lat), float(lon), system)
+        lat, lon = (Decimal(f"{v:.6f}") for v in (wgs_lat, wgs_lon))
+    return lat, lon
+
+
+def region_at_point(lat, lon, errors, field="region") -> Region | None:
+    """The finest region whose boundary holds the WGS-84 point (a demand given by its point
+    alone); outside every boundary, an error on `field` that says so."""
+    from geo.index import has_boundaries, place_at
+
+    region = place_at(lat, lon)
+    if region is None:
+        if has_boundaries():
+            message = _(
+                "The point %(lat)s, %(lon)s (WGS-84) lies outside every district, street and "
+                "community this hotline has boundaries for: give the region as well."
+            ) % {"lat": lat, "lon": lon}
+        else:
+            message = _(
+                "This hotline has no boundaries to place a point in: give the region "
+                "(district or finer)."
+            )
+        errors[field] = [message]
+    return region
+
+
 def clean_intake(data: dict) -> dict:
-    """Validate a new demand from any channel; return cleaned values or raise ValidationError."""
+    """Validate a new demand from any channel; return cleaned values or raise ValidationError.
+
+    The region may be left out when a map point is given: the point's place is looked up in
+    the boundaries (`geo.index.place_at`)."""
     errors: dict[str, list] = {}
+    latitude, longitude = clean_point(data, errors)
+    if data.get("region") in (None, "") and latitude is not None and longitude is not None:
+        region = region_at_point(latitude, longitude, errors)
+    else:
+        region = clean_region(data.get("region"), errors)
     cleaned = {
         "channel": clean_choice(data.get("channel"), Channel, errors, "channel"),
         "kind": clean_choice(data.get("kind"), Kind, errors, "kind"),
         "category": clean_category(data.get("category"), errors),
-        "region": clean_region(data.get("region"), errors),
+        "region": region,
         "description": clean_description(data.get("description"), errors),
         "address": (data.get("address") or "").strip(),
-        "latitude": _clean_coordinate(data.get("latitude"), -90, 90, errors, "latitude"),
-        "longitude": _clean_coordinate(data.get("longitude"), -180, 180, errors, "longitude"),
+        "latitude": latitude,
+        "longitude": longitude,
         "anonymous": bool(data.get("anonymous")),
         "confidential": bool(data.get("confidential")),
         "contact_name": (data.get("contact_name") or "").strip(),
@@ -110,12 +160,6 @@ def clean_intake(data: dict) -> dict:
     }
     if len(cleaned["address"]) > 200:
         errors["address"] = [_("Keep the address within 200 characters.")]
-    if (cleaned["latitude"] is None) != (cleaned["longitude"] is None) and not (
-        {"latitude", "longitude"} & errors.keys()
-    ):
-        errors["longitude" if cleaned["longitude"] is None else "latitude"] = [
-            _("Give both latitude and longitude, or neither.")
-        ]
     if cleaned["anonymous"]:
         # Anonymous means no contact details are kept at all (DESIGN.md §7).
         cleaned.update(contact_name="", contact_email="", confidential=False)

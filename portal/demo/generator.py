@@ -217,6 +217,31 @@ class Place:
     district_government_id: int
     roads: tuple[str, ...]
     district_name: str
+    points: tuple[tuple[str, str], ...] = ()  # (lat, lon) inside the community's boundary
+
+
+POINTS_PER_PLACE = 16
+
+
+def _points_inside(region_id: int) -> tuple[tuple[str, str], ...]:
+    """A few map points inside the region's boundary (none without one), the same every run."""
+    from shapely import Point
+
+    from geo.index import outline
+
+    shape = outline(region_id)
+    if shape is None:
+        return ()
+    rng = random.Random(region_id)
+    west, south, east, north = shape.bounds
+    points = []
+    for _attempt in range(POINTS_PER_PLACE * 20):
+        lon, lat = rng.uniform(west, east), rng.uniform(south, north)
+        if shape.contains(Point(lon, lat)):
+            points.append((f"{lat:.6f}", f"{lon:.6f}"))
+            if len(points) == POINTS_PER_PLACE:
+                break
+    return tuple(points)
 
 
 @dataclass
@@ -287,6 +312,7 @@ def build_context(*, days: int, seed: int | None) -> Context:
                     district_govs[district.pk],
                     data.ROAD_NAMES.get(street.code, GENERIC_COMPOUNDS),
                     district.name,
+                    _points_inside(region.pk),
                 )
             )
     detailed = len(places)
@@ -971,6 +997,11 @@ class Life:
         status = self.status
         place = self.place
         entered_by = self.ctx.staff["operator"] if self.channel == Channel.PHONE else None
+        # Residents on the web and in apps drop a pin about two times in three; callers do not.
+        # Chosen by the ticket's id, not the random stream, so the rest of the data stays put.
+        lat = lon = None
+        if place.points and self.channel != Channel.PHONE and self.id % 3:
+            lat, lon = place.points[self.id % len(place.points)]
         return [
             self.id,
             None,  # the number, given per day by `_assign_numbers`
@@ -985,8 +1016,8 @@ class Life:
             place.street_id,
             place.community_id,
             self.address,
-            None,
-            None,
+            lat,
+            lon,
             self.citizen_id,
             self.name,
             self.phone,

@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_safe
 
+from geo import maps
 from tickets.models import Channel, Ticket
 from tickets.phones import is_mobile
 from tickets.privacy import mask_phone
@@ -103,6 +104,7 @@ def _page(request, step, where, details, *, show_errors=True, places=None):
         "similar": [],
         "description_limit": settings.PORTAL_TICKET_DESCRIPTION_MAX,
         "places": places,  # None: no search made
+        "map_config": maps.config() if step == 1 else None,
     }
     if step == 2 and where.is_bound and where.is_valid():
         context["similar"] = list(

@@ -20,6 +20,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
+from geo import maps
 from tickets import files
 from tickets.exceptions import TicketError
 from tickets.models import Attachment, Ticket
@@ -66,7 +67,12 @@ def lookup(request):
 def _ticket(number) -> Ticket | None:
     return (
         Ticket.objects.select_related(
-            "category__parent__parent", "district", "street", "community", "lead_unit"
+            "category__parent__parent",
+            "district",
+            "street",
+            "community",
+            "lead_unit",
+            *maps.TICKET_RELATED,
         )
         .filter(number=number)
         .first()
@@ -107,6 +113,11 @@ def _detail(request, ticket, *, rate_form=None, reopen_form=None):
         "rate_form": rate_form if can_rate else None,
         "reopen_form": reopen_form if can_reopen else None,
         "error_summary": error_summary(*bound),
+        # The place's outline, and the resident's own point: this page is theirs (it shows
+        # their description, address and photos to the browser that proved the access code).
+        "map_features": maps.ticket_features(ticket, show_point=True),
+        "map_config": maps.config(),
+        "map_label": _("The place of the ticket on a map"),
     }
     return render(request, "portal/track_detail.html", context)
 

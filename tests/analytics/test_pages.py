@@ -125,8 +125,9 @@ def test_open_data_is_deidentified_and_no_finer_than_the_community(client, submi
     rows = json.loads(
         client.get(reverse("open-data", args=["intake", month_of_data, "json"])).content
     )["rows"]
-    places = {"district", "street", "community"}
+    places = {"district", "street", "community", "lat", "lon"}  # lat/lon: the place's centre
     assert set(rows[0]) == {"month", *places, "category_1", "category_2", "category_3", "tickets"}
+    assert rows[0]["lat"] is None  # no boundaries here: no point at all, never the resident's
     assert sum(r["tickets"] for r in rows) == 2 and rows[0]["community"] == "胜古南社区"
 
 

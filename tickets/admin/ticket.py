@@ -18,6 +18,8 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from rangefilter.filters import DateRangeFilterBuilder
 
+from geo.maps import TICKET_RELATED
+
 from .. import permissions, queues, sweeps
 from ..models import Ticket
 from ..phones import phone_or_none
@@ -277,6 +279,7 @@ class TicketAdmin(admin.ModelAdmin):
                 "suggested_unit",
                 "duplicate_of",
                 "publication_decided_by",
+                *TICKET_RELATED,  # the place's outline for the ticket page's map
             )
             .filter(pk=int(object_id))
             .first()

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from departments.models import Department, Region
+from geo import maps
 from portal import replica
 
 from .. import deidentify, files, permissions, publication, rules, selectors, services, workflow
@@ -118,6 +119,10 @@ def ticket_page(ma, request, object_id, *, reveal=False):
         extensions=ticket.prefetched_extensions,
         callbacks=list(ticket.callbacks.select_related("unit").order_by("-recorded_at")),
         pending_extension=ticket.facts.pending_extension,
+        # Staff in the ticket's scope see the resident's point with the place's outline.
+        map_features=maps.ticket_features(ticket, show_point=True),
+        map_config=maps.config(),
+        map_label=_("The ticket's place and map point"),
     )
     return TemplateResponse(request, "admin/tickets/ticket/ticket.html", context)
 

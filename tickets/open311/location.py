@@ -2,16 +2,23 @@
 
 Every ticket needs a region (district or finer). GeoReport's `address_id` is "the internal
 address ID used by a jurisdiction's master address repository": ours is the region tree, so
-`address_id` is a region code (the codes are listed at `/api/v1/regions/`). Otherwise the
-`address_string` is matched against region names: the finest region whose name appears in it,
-preferring one whose district (and street) also appear. The region tree has no geometry, so
-`lat`/`long` alone cannot place a request: such a request is refused with a 400 that says so.
+`address_id` is a region code (the codes are listed at `/api/v1/regions/`). Otherwise a
+`lat`/`long` point is placed by the regions' boundaries (`geo.index.place_at`: the community
+containing it, else the finest region that does), given in WGS-84 or, with our extension
+`coord_system`, in GCJ-02 or BD-09 (as Chinese map SDKs report; stored as WGS-84). A point
+outside every boundary, or without one, falls back to `address_string`, matched against region
+names: the finest region whose name appears in it, preferring one whose district (and street)
+also appear. When nothing places the request, the 400 names each reason.
 """
+
+from decimal import Decimal
 
 from django.db.models import F, Value
 from django.db.models.functions import StrIndex
 
 from departments.models import Region
+from geo.coords import CoordSystem, to_wgs84
+from geo.index import has_boundaries, place_at
 
 
 def region_by_code(code: str) -> Region | None:
@@ -51,3 +58,23 @@ def region_in_address(address: str) -> Region | None:
             return best.parent
         return None
     return best
+
+
+def wgs84_point(lat: Decimal, lon: Decimal, system: str) -> tuple[float, float]:
+    return to_wgs84(float(lat), float(lon), system or CoordSystem.WGS84)
+
+
+def region_at_point(lat: Decimal, lon: Decimal, system: str) -> tuple[Region | None, str]:
+    """The finest region containing the point, or None and why not (in words)."""
+    from django.utils.translation import gettext as _
+
+    wgs_lat, wgs_lon = wgs84_point(lat, lon, system)
+    region = place_at(wgs_lat, wgs_lon)
+    if region is not None:
+        return region, ""
+    if not has_boundaries():
+        return None, _("lat/long: this jurisdiction has no boundaries to place a point in.")
+    return None, _(
+        "lat/long: the point %(lat).6f, %(lon).6f (WGS-84) lies outside every district, street "
+        "and community of this jurisdiction."
+    ) % {"lat": wgs_lat, "lon": wgs_lon}

@@ -21,6 +21,7 @@ ITEM_NAMES = {
     "errors": "error",
     "notes": "note",
     "media_urls": "media_url",
+    "extensions": "extension",
 }
 # Characters XML 1.0 cannot carry at all; dropped rather than producing a document no parser
 # accepts.

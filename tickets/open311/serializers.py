@@ -5,12 +5,14 @@ Field names, types and order follow the spec (GeoReport/v2 in open311/open311.gi
 every datetime is W3C/ISO 8601 with its offset (Beijing time, +08:00). Requests are public
 open data: every public field comes from `tickets.publication` (DESIGN.md §7), so no resident
 details, the description as the hotline publishes it (de-identified), status notes from the
-event type, the address only to the community, no coordinates, and only published photos.
+event type, the address only to the community, the point only as the community's centre, and
+only published photos.
 """
 
 from django.conf import settings
 from rest_framework import serializers
 
+from geo.coords import CoordSystem
 from tickets import files, publication
 from tickets.sla import SHANGHAI
 from tickets.workflow import Status
@@ -61,6 +63,7 @@ def service_definition(category, questions) -> dict:
 def request_item(ticket, *, request, extensions: bool) -> dict:
     closed = ticket.status == Status.CLOSED
     address, address_id = publication.place(ticket)
+    spot = publication.point(ticket)
     photos = [
         request.build_absolute_uri(files.signed_path(a, files.PUBLIC_LINK))
         for a in ticket.published_attachments
@@ -83,8 +86,10 @@ def request_item(ticket, *, request, extensions: bool) -> dict:
         "address": address,
         "address_id": address_id,
         "zipcode": None,
-        "lat": None,
-        "long": None,
+        # The centre of the ticket's community (tickets.publication.point), never the
+        # resident's own point.
+        "lat": spot[0] if spot else None,
+        "long": spot[1] if spot else None,
         "media_url": photos[0] if photos else None,
     }
     if extensions:
@@ -98,6 +103,20 @@ def request_item(ticket, *, request, extensions: bool) -> dict:
         ]
         item["media_urls"] = photos
     return item
+
+
+# Parameters beyond GeoReport v2 that this endpoint takes, listed in discovery (`extensions`).
+EXTENSIONS = [
+    {
+        "parameter": "coord_system",
+        "method": "POST requests",
+        "values": " ".join(CoordSystem.values),
+        "default": CoordSystem.WGS84.value,
+        "description": "The coordinate system of lat and long: wgs84 (GPS), gcj02 (AMap, "
+        "Tencent and other maps in China) or bd09 (Baidu). Stored as WGS-84. A request "
+        "with lat and long alone is placed in the community whose boundary contains the point.",
+    },
+]
 
 
 def discovery(request) -> dict:
@@ -115,6 +134,7 @@ def discovery(request) -> dict:
                 "formats": ["text/xml", "application/json"],
             }
         ],
+        "extensions": EXTENSIONS,
     }
 
 
@@ -134,6 +154,8 @@ class RequestCreateInputSerializer(serializers.Serializer):
         max_digits=13, decimal_places=9, required=False, allow_null=True,
         min_value=-180, max_value=180,
     )  # fmt: skip
+    # Our extension (listed in discovery): the system lat/long are given in; stored as WGS-84.
+    coord_system = serializers.ChoiceField(choices=CoordSystem.values, required=False)
     address_string = serializers.CharField(required=False, allow_blank=True, max_length=200)
     address_id = serializers.CharField(required=False, allow_blank=True, max_length=12)
     email = serializers.CharField(required=False, allow_blank=True, max_length=254)

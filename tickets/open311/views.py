@@ -12,8 +12,9 @@ from rest_framework.views import APIView
 
 from clients.models import ApiClient, Submission
 from clients.services import client_for_key, submission_record
+from geo.coords import CoordSystem
 from portal.replica import ReplicaReadsMixin
-from tickets import services
+from tickets import publication, services
 from tickets.models import (
     Attachment,
     Category,
@@ -27,7 +28,7 @@ from tickets.workflow import Action, Status
 
 from . import params, serializers
 from .errors import Open311Error, exception_handler
-from .location import region_by_code, region_in_address
+from .location import region_at_point, region_by_code, region_in_address
 from .renderers import Open311JSONRenderer, Open311XMLRenderer
 
 
@@ -122,14 +123,25 @@ def _public_requests():
     """Tickets as GeoReport requests, with what the documents need in a fixed number of queries.
 
     Only what `tickets.publication` publishes is loaded: never an event's note, the typed
-    address, the map point or the resident's details.
+    address, the resident's map point or their details (the point published is the centre of
+    the ticket's community, from its boundary).
     """
     latest_public = TicketEvent.objects.filter(ticket=OuterRef("pk"), public=True).order_by(
         "-created_at", "-pk"
     )
     return (
-        Ticket.objects.select_related("category", "lead_unit", "district", "street", "community")
-        .defer("address", "latitude", "longitude", "contact_name", "contact_phone", "contact_email")
+        Ticket.objects.select_related(
+            "category", "lead_unit", "district", "street", "community", *publication.POINT_RELATED
+        )
+        .defer(
+            "address",
+            "latitude",
+            "longitude",
+            "contact_name",
+            "contact_phone",
+            "contact_email",
+            *publication.POINT_DEFERRED,
+        )
         .annotate(latest_action=Subquery(latest_public.values("action")[:1]))
     )
 
@@ -237,6 +249,7 @@ class RequestListView(ReplicaReadsMixin, Open311View):
             address=data.get("address_string", ""),
             latitude=data.get("lat"),
             longitude=data.get("long"),
+            coord_system=data.get("coord_system") or CoordSystem.WGS84,
             anonymous=not phone,
             contact_name=serializers.contact_name(
                 data.get("first_name", ""), data.get("last_name", "")
@@ -269,25 +282,24 @@ class RequestListView(ReplicaReadsMixin, Open311View):
                     400, _("address_id: no district, street or community has this code.")
                 )
             return region
+        reasons = []
+        if has_point:
+            region, reason = region_at_point(data["lat"], data["long"], data.get("coord_system"))
+            if region is not None:
+                return region
+            reasons.append(reason)
         if data.get("address_string"):
             region = region_in_address(data["address_string"])
-            if region is None:
-                raise Open311Error(
-                    400,
-                    _(
-                        "address_string: name the district (and street or community) in the "
-                        "address, or send address_id with a region code."
-                    ),
-                )
-            return region
-        if has_point:
-            raise Open311Error(
-                400,
+            if region is not None:
+                return region
+            reasons.append(
                 _(
-                    "lat/long alone cannot be placed in a district here: send address_string "
-                    "or address_id as well."
-                ),
+                    "address_string: name the district (and street or community) in the "
+                    "address, or send address_id with a region code."
+                )
             )
+        if reasons:
+            raise Open311Error(400, *reasons)
         raise Open311Error(
             400, _("A location is required: lat and long, address_string or address_id.")
         )

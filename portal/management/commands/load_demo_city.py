@@ -9,6 +9,7 @@ from tqdm import tqdm
 
 from analytics import refresh
 from knowledge.demo.loader import load_demo_articles
+from portal.demo.boundaries import load_boundaries
 from portal.demo.city import load_city, write_logins
 from portal.demo.generator import generate
 from portal.demo.writer import writer_for_connection
@@ -73,6 +74,7 @@ class Command(BaseCommand):
         started = time.monotonic()
         logins = load_city()
         self.stdout.write(f"Demo city loaded in {time.monotonic() - started:.1f} s.")
+        self.stdout.write(f"Boundaries: {load_boundaries()} districts, streets and communities.")
         self.stdout.write(f"Knowledge base: {load_demo_articles()} demo articles added.")
         if if_empty and Ticket.objects.exists():
             self.stdout.write("Tickets exist already: none generated.")

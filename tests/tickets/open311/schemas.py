@@ -37,6 +37,22 @@ DISCOVERY = {
                 },
             },
         },
+        # Our documented extension parameters (issue 17: coord_system); not in the spec.
+        "extensions": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["parameter", "method", "values", "default", "description"],
+                "additionalProperties": False,
+                "properties": {
+                    "parameter": {"type": "string"},
+                    "method": {"type": "string"},
+                    "values": {"type": "string"},
+                    "default": {"type": "string"},
+                    "description": {"type": "string"},
+                },
+            },
+        },
     },
 }
 

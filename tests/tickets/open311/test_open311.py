@@ -70,7 +70,7 @@ def test_discovery_in_both_formats(client):
     assert body["endpoints"][0]["url"] == "http://testserver/open311/v2"
     root = get_xml(client, "discovery")
     assert root.tag == "discovery"
-    assert names(root) == ["changeset", "contact", "key_service", "endpoints"]
+    assert names(root) == ["changeset", "contact", "key_service", "endpoints", "extensions"]
     endpoint = root.find("endpoints/endpoint")
     assert names(endpoint) == ["specification", "url", "changeset", "type", "formats"]
     assert [f.text for f in endpoint.find("formats")] == ["text/xml", "application/json"]

@@ -6,6 +6,7 @@ from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from geo.coords import CoordSystem
 from tickets import files, lookups
 from tickets.models import Channel, Kind, Outcome
 from tickets.workflow import Status
@@ -47,7 +48,13 @@ class TicketCreateInputSerializer(serializers.Serializer):
     # the region's ancestors): creating a ticket queries none of them.
     category = CachedCodeField(lookups.category, help_text="a leaf category's code")
     region = CachedCodeField(
-        lookups.region, help_text="the finest region code known (district or finer)"
+        lookups.region,
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="the finest region code known (district or finer); may be left out when "
+        "latitude and longitude are given: the point's community (or finest region) is found "
+        "in the boundaries, and a point outside all of them is a 400",
     )
     description = serializers.CharField(max_length=settings.PORTAL_TICKET_DESCRIPTION_MAX)
     address = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
@@ -58,6 +65,11 @@ class TicketCreateInputSerializer(serializers.Serializer):
     longitude = serializers.DecimalField(
         max_digits=9, decimal_places=6, required=False, allow_null=True, default=None,
         min_value=-180, max_value=180,
+    )  # fmt: skip
+    coord_system = serializers.ChoiceField(
+        choices=CoordSystem.choices, required=False, default=CoordSystem.WGS84,
+        help_text="the system latitude and longitude are given in: wgs84 (GPS, the default), "
+        "gcj02 (AMap, Tencent and other maps in China) or bd09 (Baidu); stored as WGS-84",
     )  # fmt: skip
     anonymous = serializers.BooleanField(required=False, default=False)
     confidential = serializers.BooleanField(required=False, default=False)
