@@ -17,6 +17,7 @@ import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -217,13 +218,13 @@ class Place:
     district_government_id: int
     roads: tuple[str, ...]
     district_name: str
-    points: tuple[tuple[str, str], ...] = ()  # (lat, lon) inside the community's boundary
+    points: tuple[tuple[Decimal, Decimal], ...] = ()  # (lat, lon) inside the community's boundary
 
 
 POINTS_PER_PLACE = 16
 
 
-def _points_inside(region_id: int) -> tuple[tuple[str, str], ...]:
+def _points_inside(region_id: int) -> tuple[tuple[Decimal, Decimal], ...]:
     """A few map points inside the region's boundary (none without one), the same every run."""
     from shapely import Point
 
@@ -238,7 +239,7 @@ def _points_inside(region_id: int) -> tuple[tuple[str, str], ...]:
     for _attempt in range(POINTS_PER_PLACE * 20):
         lon, lat = rng.uniform(west, east), rng.uniform(south, north)
         if shape.contains(Point(lon, lat)):
-            points.append((f"{lat:.6f}", f"{lon:.6f}"))
+            points.append((Decimal(f"{lat:.6f}"), Decimal(f"{lon:.6f}")))
             if len(points) == POINTS_PER_PLACE:
                 break
     return tuple(points)
