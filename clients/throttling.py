@@ -8,11 +8,20 @@ three round trips. The counters live in `PORTAL_API_RATE_STORAGE`: the Redis of 
 production, shared by every process; otherwise each process's memory. A refused request gets HTTP
 429 with `Retry-After` (the seconds until its window ends); if the counter store does not answer,
 requests are refused and the error is logged (fail closed, as on the residents' site).
+
+Every counted request also learns its quota, which `portal.middleware.RateLimitHeadersMiddleware`
+announces on the response, successful or not, in the fields of the IETF draft "RateLimit header
+fields for HTTP" (draft-ietf-httpapi-ratelimit-headers-10, structured fields):
+`RateLimit-Policy: "client";q=120;w=60` (the quota: 120 requests in a 60-second window) and
+`RateLimit: "client";r=87;t=42` (87 left, the window ends in 42 s). The policy is named after
+who is counted: `client`, `staff` or `anon`. On Redis the count and the window's remaining
+time come back from one script call, so the headers cost no second round trip.
 """
 
 import logging
 import math
 import time
+from dataclasses import dataclass
 from functools import cache
 
 from limits import (
@@ -55,6 +64,52 @@ def parse_rate(rate: str):
     return PER[period.strip()[:1].lower()](int(count), namespace="api")
 
 
+# INCRBY, the window's expiry set by the first hit (as limits' own fixed window does), and the
+# seconds left, in one round trip.
+_COUNT_SCRIPT = """
+local count = redis.call("incrby", KEYS[1], 1)
+if count == 1 then
+    redis.call("expire", KEYS[1], ARGV[1])
+end
+return {count, redis.call("ttl", KEYS[1])}
+"""
+
+
+@dataclass(frozen=True)
+class Quota:
+    """One counted request: the policy (name, limit per window) and where its window stands."""
+
+    name: str
+    limit: int
+    window: int  # seconds
+    remaining: int
+    reset: int  # seconds until the window ends
+
+    @property
+    def policy_field(self) -> str:
+        return f'"{self.name}";q={self.limit};w={self.window}'
+
+    @property
+    def field(self) -> str:
+        return f'"{self.name}";r={self.remaining};t={self.reset}'
+
+
+@cache
+def _count_script(redis_storage):
+    return redis_storage.get_connection().register_script(_COUNT_SCRIPT)
+
+
+def count(item, ident: str) -> tuple[int, int]:
+    """Count one request against `item` for `ident`: (requests in this window, seconds left)."""
+    store = limiter().storage
+    key = item.key_for(ident)
+    if isinstance(store, storage.RedisStorage):
+        hits, ttl = _count_script(store)([store.prefixed_key(key)], [item.get_expiry()])
+        return int(hits), max(int(ttl), 0)
+    hits = store.incr(key, item.get_expiry())
+    return hits, max(math.ceil(store.get_expiry(key) - time.time()), 0)
+
+
 def reset() -> None:
     """Forget every counter (tests)."""
     limiter().storage.reset()
@@ -72,13 +127,21 @@ class KeyRateThrottle(BaseThrottle):
             return True
         item, ident = parse_rate(rate), self._ident(request)
         try:
-            if limiter().hit(item, ident):
-                return True
-            reset_at = limiter().get_window_stats(item, ident).reset_time
-            self.retry_after = max(math.ceil(reset_at - time.time()), 1)
+            hits, reset_in = count(item, ident)
         except Exception:
             log.exception("API rate limit: the counter store did not answer; refusing")
             self.retry_after = 1
+            return False
+        request._request.ratelimit = Quota(
+            name=self._policy(request),
+            limit=item.amount,
+            window=item.get_expiry(),
+            remaining=max(item.amount - hits, 0),
+            reset=reset_in,
+        )
+        if hits <= item.amount:
+            return True
+        self.retry_after = max(reset_in, 1)
         return False
 
     def wait(self):
@@ -89,6 +152,11 @@ class KeyRateThrottle(BaseThrottle):
             return request.auth.rate_limit
         scope = "staff" if request.user and request.user.is_authenticated else "anon"
         return self.THROTTLE_RATES.get(scope)
+
+    def _policy(self, request) -> str:
+        if isinstance(request.auth, ApiClient):
+            return "client"
+        return "staff" if request.user and request.user.is_authenticated else "anon"
 
     def _ident(self, request) -> str:
         if isinstance(request.auth, ApiClient):

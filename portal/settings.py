@@ -349,6 +349,7 @@ if not DEBUG:
 INSTALLED_APPS += ["axes", "accounts"]
 MIDDLEWARE += [
     "portal.middleware.ApiNoStoreMiddleware",  # Cache-Control: no-store on every /api/v1/ answer
+    "portal.middleware.RateLimitHeadersMiddleware",  # issue 16: RateLimit-Policy, RateLimit
     "axes.middleware.AxesMiddleware",  # last, as axes asks: turns a lockout into its page
 ]
 AUTHENTICATION_BACKENDS = [

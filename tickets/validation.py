@@ -14,10 +14,15 @@ from .models import Category, Channel, Kind
 from .phones import normalize_phone
 
 
+def missing(message=None) -> ValidationError:
+    """A required value left out: code `required`, which the API reports with the field."""
+    return ValidationError(message or _("This field is required."), code="required")
+
+
 def _lookup(model, by_code, by_pk, value, errors, field, message):
     """A row by code (a string; region codes are digits too), else by primary key."""
     if value is None or value == "":
-        errors[field] = [_("This field is required.")]
+        errors[field] = [missing()]
         return None
     if isinstance(value, model):
         return value
@@ -64,7 +69,7 @@ def clean_description(value, errors, field="description") -> str:
     text = (value or "").strip()
     limit = settings.PORTAL_TICKET_DESCRIPTION_MAX
     if not text:
-        errors[field] = [_("Describe the problem.")]
+        errors[field] = [missing(_("Describe the problem."))]
     elif len(text) > limit:
         errors[field] = [
             _("Keep the description within %(limit)d characters (it has %(count)d).")
@@ -126,7 +131,9 @@ def clean_intake(data: dict) -> dict:
             errors["contact_phone"] = error.messages
         if not (data.get("contact_phone") or "").strip():  # not a wrong number: a missing one
             errors["contact_phone"] = [
-                _("Give a telephone number the unit can call you on, or report anonymously.")
+                missing(
+                    _("Give a telephone number the unit can call you on, or report anonymously.")
+                )
             ]
         if len(cleaned["contact_name"]) > 50:
             errors["contact_name"] = [_("Keep the name within 50 characters.")]
@@ -143,7 +150,7 @@ def clean_intake(data: dict) -> dict:
 def required_text(value, field, errors, message=None) -> str:
     text = (value or "").strip()
     if not text:
-        errors[field] = [message or _("This field is required.")]
+        errors[field] = [missing(message)]
     return text
 
 
@@ -179,7 +186,7 @@ def clean_attributes(category, answers) -> dict:
         values = [str(v).strip() for v in values if v is not None and str(v).strip() != ""]
         if not values:
             if question.required:
-                errors[field] = [_("This question must be answered.")]
+                errors[field] = [missing(_("This question must be answered."))]
             continue
         keys = {str(choice.get("key")) for choice in question.values or []}
         if question.datatype == DataType.MULTI_VALUE_LIST:

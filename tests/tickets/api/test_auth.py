@@ -83,7 +83,7 @@ def test_a_counter_store_that_does_not_answer_refuses_with_429(as_client, monkey
         raise ConnectionError("redis is down")
 
     http, _client = as_client()
-    monkeypatch.setattr(throttling.limiter(), "hit", down)
+    monkeypatch.setattr(throttling, "count", down)
     response = http.get("/api/v1/units/")
     assert response.status_code == 429 and response["Retry-After"] == "1"
     assert "counter store did not answer" in caplog.text
