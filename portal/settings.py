@@ -306,7 +306,9 @@ REST_FRAMEWORK = {
 }
 # https://drf-spectacular.readthedocs.io/en/latest/settings.html
 SPECTACULAR_SETTINGS = {
-    "TITLE": "12345 civic portal API",
+    # The title names a generated client's package (openapi-python-client: "hotline_12345_api_
+    # client"): it must start with a letter for the package to be importable.
+    "TITLE": "Hotline 12345 API",
     "DESCRIPTION": "Tickets, their workflow actions, reference data and dashboard counts. "
     "Authenticate with `Authorization: Token <key>` (an API client's key or a staff token).",
     "VERSION": "1",

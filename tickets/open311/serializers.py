@@ -12,6 +12,7 @@ from django.conf import settings
 from rest_framework import serializers
 
 from tickets import files, publication
+from tickets.formanswers import bracketed
 from tickets.sla import SHANGHAI
 from tickets.workflow import Status
 
@@ -155,20 +156,8 @@ class RequestCreateInputSerializer(serializers.Serializer):
 
 
 def attribute_answers(data) -> dict:
-    """`attribute[code]=v` and `attribute[code][]=v1&attribute[code][]=v2` → {code: v | [v…]}."""
-    answers: dict = {}
-    for key in data:
-        if not key.startswith("attribute[") or "]" not in key:
-            continue
-        code, _sep, rest = key[len("attribute[") :].partition("]")
-        values = data.getlist(key) if hasattr(data, "getlist") else [data[key]]
-        if rest == "[]":
-            answers.setdefault(code, [])
-            if isinstance(answers[code], list):
-                answers[code].extend(values)
-        else:
-            answers[code] = values[-1] if len(values) == 1 else list(values)
-    return answers
+    """`attribute[code]=v`, `attribute[code][]=v1&attribute[code][]=v2` → {code: v | [v…]}."""
+    return bracketed(data, "attribute")
 
 
 def contact_name(first: str, last: str) -> str:

@@ -150,6 +150,36 @@ def test_photos_in_multipart_are_stored_without_metadata(
     assert response.status_code == 400 and "photos" in error_fields(response)
 
 
+def test_a_multipart_form_answers_questions_as_the_errors_name_them(
+    as_client, new_ticket_body, category, settings, tmp_path
+):
+    """`attributes[code]` in a form, as the 400 names the field; a multi-valued question by
+    repeating the key, with `[]`, or with positions (what a generated client sends)."""
+    settings.MEDIA_ROOT = tmp_path
+    CategoryAttribute.objects.create(
+        category=category, code="building", datatype="string", required=True,
+        description="Which building?",
+    )  # fmt: skip
+    CategoryAttribute.objects.create(
+        category=category, code="sides", datatype="multivaluelist",
+        description="Where is the plate missing?",
+        values=[{"key": "n", "name": "north"}, {"key": "s", "name": "south"}],
+    )  # fmt: skip
+    http, _client = as_client()
+    missing = http.post("/api/v1/tickets/", new_ticket_body, format="multipart")
+    assert list(error_fields(missing)) == ["attributes[building]"]
+    for sides in (
+        {"attributes[sides]": ["n", "s"]},
+        {"attributes[sides][]": ["n", "s"]},
+        {"attributes[sides][1]": "s", "attributes[sides][0]": "n"},
+    ):
+        photo = SimpleUploadedFile("plate.jpg", image_bytes(), "image/jpeg")
+        body = {**new_ticket_body, "attributes[building]": "12号楼", **sides, "photos": [photo]}
+        response = http.post("/api/v1/tickets/", body, format="multipart")
+        assert response.status_code == 201, response.content
+        assert response.json()["attributes"] == {"building": "12号楼", "sides": ["n", "s"]}
+
+
 # --- scope --------------------------------------------------------------------------------
 
 
