@@ -95,15 +95,28 @@ def _clean_coordinate(value, low, high, errors, field):
     return number
 
 
-def clean_intake(data: dict) -> dict:
-    """Validate a new demand from any channel; return cleaned values or raise ValidationError."""
+def clean_intake(
+    data: dict, *, description_optional: bool = False, email_suffices: bool = False
+) -> dict:
+    """Validate a new demand from any channel; return cleaned values or raise ValidationError.
+
+    `description_optional`: the caller answered the category's questions, which may stand for
+    the description (GeoReport v2: a request needs a description or the answers).
+    `email_suffices`: a named demand may give an e-mail address instead of a telephone number
+    (GeoReport v2 has both optional); notices then go by e-mail.
+    """
     errors: dict[str, list] = {}
+    description = data.get("description")
+    if description_optional and not (description or "").strip():
+        description = ""
+    else:
+        description = clean_description(description, errors)
     cleaned = {
         "channel": clean_choice(data.get("channel"), Channel, errors, "channel"),
         "kind": clean_choice(data.get("kind"), Kind, errors, "kind"),
         "category": clean_category(data.get("category"), errors),
         "region": clean_region(data.get("region"), errors),
-        "description": clean_description(data.get("description"), errors),
+        "description": description,
         "address": (data.get("address") or "").strip(),
         "latitude": _clean_coordinate(data.get("latitude"), -90, 90, errors, "latitude"),
         "longitude": _clean_coordinate(data.get("longitude"), -180, 180, errors, "longitude"),
@@ -125,16 +138,21 @@ def clean_intake(data: dict) -> dict:
         # Anonymous means no contact details are kept at all (DESIGN.md §7).
         cleaned.update(contact_name="", contact_email="", confidential=False)
     else:
-        try:
-            cleaned["contact_phone"] = normalize_phone(data.get("contact_phone"))
-        except ValidationError as error:
-            errors["contact_phone"] = error.messages
-        if not (data.get("contact_phone") or "").strip():  # not a wrong number: a missing one
-            errors["contact_phone"] = [
-                missing(
-                    _("Give a telephone number the unit can call you on, or report anonymously.")
-                )
-            ]
+        phone_given = bool((data.get("contact_phone") or "").strip())
+        if phone_given or not (email_suffices and cleaned["contact_email"]):
+            try:
+                cleaned["contact_phone"] = normalize_phone(data.get("contact_phone"))
+            except ValidationError as error:
+                errors["contact_phone"] = error.messages
+            if not phone_given:  # not a wrong number: a missing one
+                errors["contact_phone"] = [
+                    missing(
+                        _(
+                            "Give a telephone number the unit can call you on, or report "
+                            "anonymously."
+                        )
+                    )
+                ]
         if len(cleaned["contact_name"]) > 50:
             errors["contact_name"] = [_("Keep the name within 50 characters.")]
         if cleaned["contact_email"]:
@@ -230,3 +248,18 @@ def clean_attributes(category, answers) -> dict:
     if errors:
         raise ValidationError(errors)
     return cleaned
+
+
+def describe_answers(category, answers: dict) -> str:
+    """The answers to the category's questions as a description, one line per question:
+    `question: answer` (a list question's answers by their names)."""
+    lines = []
+    for question in category.attributes.all() if answers else ():
+        value = answers.get(question.code)
+        if value in (None, "", []):
+            continue
+        names = {str(c.get("key")): str(c.get("name")) for c in question.values or []}
+        values = value if isinstance(value, list) else [value]
+        shown = "、".join(names.get(str(v), str(v)) for v in values)
+        lines.append(f"{question.description}：{shown}")
+    return "\n".join(lines)

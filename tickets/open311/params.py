@@ -29,7 +29,11 @@ class RequestQuery:
 
 
 def _list(params, name) -> list[str]:
-    return [v.strip() for v in (params.get(name) or "").split(",") if v.strip()]
+    """A list parameter, comma-separated or repeated (`service_code=a&service_code=b`), or
+    both; each value once, in the order given."""
+    raw = params.getlist(name) if hasattr(params, "getlist") else [params.get(name) or ""]
+    values = [v.strip() for item in raw for v in (item or "").split(",") if v.strip()]
+    return list(dict.fromkeys(values))
 
 
 def _datetime(params, name) -> datetime | None:

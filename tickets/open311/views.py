@@ -214,7 +214,7 @@ class RequestListView(Open311View):
         if category is None:
             raise Open311Error(404, _("service_code %s was not found.") % data["service_code"])
         region = self._region(data)
-        phone = data.get("phone", "")
+        phone, email = data.get("phone", ""), data.get("email", "")
         submission = {
             "media_url": data.get("media_url", ""),
             "device_id": data.get("device_id", ""),
@@ -236,12 +236,15 @@ class RequestListView(Open311View):
             address=data.get("address_string", ""),
             latitude=data.get("lat"),
             longitude=data.get("long"),
-            anonymous=not phone,
+            # Named when the resident gave a way to reach them: a telephone number (a mobile
+            # or a landline) or an e-mail address alone, for e-mail notices.
+            anonymous=not (phone or email),
+            email_suffices=True,
             contact_name=serializers.contact_name(
                 data.get("first_name", ""), data.get("last_name", "")
             ),
             contact_phone=phone,
-            contact_email=data.get("email", ""),
+            contact_email=email,
             attributes=serializers.attribute_answers(request.data),
             photos=request.FILES.getlist("media"),
             after_create=after_create,
