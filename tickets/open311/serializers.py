@@ -17,6 +17,9 @@ from tickets.sla import SHANGHAI
 from tickets.workflow import Status
 
 SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
+UPDATES_SPECIFICATION = (
+    "https://github.com/mysociety/fixmystreet/wiki/Open311-FMS---Proposed-differences-to-Open311"
+)
 
 
 def w3c(moment) -> str | None:
@@ -109,12 +112,15 @@ def discovery(request) -> dict:
         "key_service": settings.OPEN311_KEY_SERVICE,
         "endpoints": [
             {
-                "specification": SPECIFICATION,
+                "specification": specification,
                 "url": request.build_absolute_uri("/open311/v2"),
                 "changeset": changeset,
                 "type": "production",
                 "formats": ["text/xml", "application/json"],
             }
+            # GeoReport v2 itself, and the service request updates extension on the same URL
+            # (`servicerequestupdates.{xml,json}`, as FixMyStreet's integrations poll it)
+            for specification in (SPECIFICATION, UPDATES_SPECIFICATION)
         ],
     }
 

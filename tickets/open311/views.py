@@ -24,7 +24,7 @@ from tickets.models import (
 )
 from tickets.workflow import Action, Status
 
-from . import params, serializers
+from . import params, serializers, updates
 from .errors import Open311Error, exception_handler
 from .location import region_by_code, region_in_address
 from .renderers import Open311JSONRenderer, Open311XMLRenderer
@@ -305,6 +305,17 @@ class RequestDetailView(Open311View):
         if ticket is None:
             raise Open311Error(404, _("service_request_id %s was not found.") % service_request_id)
         return Response([serializers.request_item(ticket, request=request, extensions=extensions)])
+
+
+class RequestUpdatesView(Open311View):
+    """GET Service Request Updates (the FixMyStreet extension, see `updates`)."""
+
+    xml_root = "service_request_updates"
+
+    def get(self, request, format=None):
+        return Response(
+            [updates.update_item(e, request=request) for e in updates.updates(request.query_params)]
+        )
 
 
 class TokenView(Open311View):
