@@ -22,7 +22,6 @@ from datetime import timedelta
 from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from rest_framework.response import Response
 
 from tickets import files, publication
 from tickets.models import Attachment, Ticket, TicketEvent
