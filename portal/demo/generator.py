@@ -206,6 +206,7 @@ class LeafPlan:
     replies: tuple[str, ...]
     target: str  # "street", "district" or a unit id as str
     weight: float
+    questions: tuple = ()  # city_data.Question: the answers demo tickets give
 
 
 @dataclass
@@ -308,6 +309,7 @@ def build_context(*, days: int, seed: int | None) -> Context:
                 spec.reply_samples or ("已处理完毕。",),
                 target,
                 weight,
+                data.QUESTIONS.get(category.code, ()),
             )
         )
     if not leaves:
@@ -494,6 +496,25 @@ def flush(writer: Writer, chunk: Chunk) -> dict:
     }
 
 
+def answers_for(questions, ticket_id) -> dict:
+    """Answers to the category's questions: every required one, about half of the others. From
+    a generator of the ticket's own, so the rest of the demo is what it was without them."""
+    if not questions:
+        return {}
+    rng = random.Random(ticket_id)
+    answers = {}
+    for question in questions:
+        if not question.samples or not (question.required or rng.random() < 0.5):
+            continue
+        if question.datatype == "multivaluelist":
+            answers[question.code] = rng.sample(
+                question.samples, rng.randint(1, min(2, len(question.samples)))
+            )
+        else:
+            answers[question.code] = rng.choice(question.samples)
+    return answers
+
+
 def lead_for(leaf: LeafPlan, place: Place) -> int:
     """The unit the dispatch catalogue sends `leaf` at `place` to (the same rules as city_data)."""
     if leaf.target == data.TARGET_STREET:
@@ -525,6 +546,7 @@ class Life:
             self.citizen_id, self.phone, self.name = rng.choice(ctx.citizens)
         self.confidential = not self.anonymous and rng.random() < 0.05
         self.description = rng.choice(self.leaf.samples)
+        self.answers = answers_for(self.leaf.questions, ticket_id)
         self.address = rng.choice(self.place.roads) + rng.choice(data.ADDRESS_SUFFIXES).format(
             n=rng.randint(1, 40), u=rng.randint(1, 6)
         )
@@ -939,7 +961,7 @@ class Life:
             self.reply_text,
             self.supervised,
             self.reopen_requested,
-            {},
+            self.answers,
             sla.running_deadline(
                 status,
                 accept=self.accept_due,
