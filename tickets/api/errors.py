@@ -131,12 +131,15 @@ def problem_code(exc: exceptions.APIException) -> str:
     return codes if isinstance(codes, str) else exc.default_code
 
 
-def problem(*, status: int, code: str, detail: str, instance: str, **extra) -> dict:
-    """The problem document; `title` from the catalogue, else the status's reason phrase."""
+def problem(
+    *, status: int, code: str, detail: str, instance: str, title: str = "", **extra
+) -> dict:
+    """The problem document; `title` from the catalogue, else the one given, else the status's
+    reason phrase."""
     known = PROBLEMS.get(code)
     if known is not None:
         title = str(known[1])
-    else:
+    elif not title:
         title = HTTPStatus(status).phrase if status in HTTPStatus else str(status)
     return {
         "type": TYPE_PREFIX + code,
@@ -173,6 +176,10 @@ class ProblemFormatter(ExceptionFormatter):
         detail = str(exc.detail) if not isinstance(exc.detail, list | dict) else str(exc)
         if code == "server_error":
             detail = str(PROBLEMS["server_error"][1])
+        # An exception another part of the API defines (e.g. about an Idempotency-Key) titles
+        # itself with its own default message, translated like DRF's.
+        if type(exc).default_detail is not exceptions.APIException.default_detail:
+            extra["title"] = str(type(exc).default_detail)
         return problem(status=exc.status_code, code=code, detail=detail, instance=instance, **extra)
 
 

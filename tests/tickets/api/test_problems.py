@@ -181,3 +181,25 @@ def _parse(field: str, name: str) -> tuple[int, int]:
     assert policy == f'"{name}"'
     values = dict(p.split("=") for p in params)
     return int(values["r"]), int(values["t"])
+
+
+def test_an_error_another_part_defines_keeps_its_status_code_and_title(as_staff, monkeypatch):
+    """E.g. an Idempotency-Key reused with another body (issue 16 §1 raises such errors)."""
+    from django.utils.translation import gettext_lazy
+    from rest_framework.exceptions import APIException
+
+    from tickets.api.views import stats as stats_views
+
+    class KeyReused(APIException):
+        status_code = 422
+        default_code = "idempotency_key_reused"
+        default_detail = gettext_lazy("Not found.")  # any translated message
+
+    def refuse(*args, **kwargs):
+        raise KeyReused("This key was used with another request body.")
+
+    monkeypatch.setattr(stats_views.OpenStatsView, "get", refuse)
+    response = as_staff("operator").get("/api/v1/stats/open/", HTTP_ACCEPT_LANGUAGE="en")
+    problem = problem_of(response, 422, "idempotency_key_reused")
+    assert problem["title"] == "Not found."
+    assert problem["detail"] == "This key was used with another request body."
