@@ -68,6 +68,7 @@ ERRORS = {
     "401": "No valid key or session.",
     "403": "Not allowed: the role, the client's allowed actions or the ticket's rules.",
     "404": "No such object within what the caller may see.",
+    "405": "The path does not take this method (no operation to list it under: see `Allow`).",
     "406": "None of the formats in Accept can be given.",
     "409": "Not possible in the ticket's current status, or a workflow rule refuses it.",
     "415": "The request body's Content-Type is not accepted.",
@@ -122,7 +123,7 @@ def add_error_responses(result, generator, request, public):
                 # it, which must not depend on the language the schema was read in.
                 parameter.get("schema", {}).pop("title", None)
                 parameter.get("schema", {}).get("items", {}).pop("title", None)
-            codes = READ_ERRORS if method == "get" else tuple(ERRORS)
+            codes = READ_ERRORS if method == "get" else tuple(c for c in ERRORS if c != "405")
             responses = operation.setdefault("responses", {})
             for response in responses.values():
                 if "$ref" not in response:
