@@ -7,7 +7,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import path
 from django.utils import timezone
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers
 from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.response import Response
@@ -29,9 +29,19 @@ class MayAnalyse(BasePermission):
         return bool(request.user and may_analyse(request.user))
 
 
+MONTH_SCHEMA = {"type": "string", "pattern": r"^\d{4}-\d{2}$", "example": "2026-10"}
+
+
+@extend_schema_field(MONTH_SCHEMA)
+class MonthField(serializers.DateField):
+    """A month as `YYYY-MM`, in and out (the first day of the month inside)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(input_formats=["%Y-%m"], format="%Y-%m", **kwargs)
+
+
 class MonthInput(serializers.Serializer):
-    month = serializers.DateField(
-        input_formats=["%Y-%m"],
+    month = MonthField(
         required=False,
         validators=[validate_month],
         help_text="YYYY-MM (2000-01 to 2099-12); default: last month",
@@ -67,7 +77,7 @@ class StandingOutput(serializers.Serializer):
 
 
 class TrendPointOutput(RatesOutput):
-    month = serializers.DateField(format="%Y-%m")
+    month = MonthField()
     valid = serializers.IntegerField()
     grade = serializers.CharField()
 

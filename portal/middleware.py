@@ -20,3 +20,20 @@ class ApiNoStoreMiddleware:
             patch_cache_control(response, no_store=True, private=True)
             response.headers.pop("Expires", None)
         return response
+
+
+class RateLimitHeadersMiddleware:
+    """The quota a request was counted against (`clients.throttling.Quota`, set by the API's
+    throttle on REST and Open311 requests), announced on its response whatever the status:
+    `RateLimit-Policy` and `RateLimit` of draft-ietf-httpapi-ratelimit-headers-10."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        quota = getattr(request, "ratelimit", None)
+        if quota is not None:
+            response.headers["RateLimit-Policy"] = quota.policy_field
+            response.headers["RateLimit"] = quota.field
+        return response

@@ -449,7 +449,9 @@ REST_FRAMEWORK = {
 }
 # https://drf-spectacular.readthedocs.io/en/latest/settings.html
 SPECTACULAR_SETTINGS = {
-    "TITLE": "12345 civic portal API",
+    # The title names a generated client's package (openapi-python-client: "hotline_12345_api_
+    # client"): it must start with a letter for the package to be importable.
+    "TITLE": "Hotline 12345 API",
     "DESCRIPTION": "Tickets, their workflow actions, reference data and dashboard counts. "
     "Authenticate with `Authorization: Token <key>` (an API client's key or a staff token).",
     "VERSION": "1",
@@ -488,6 +490,7 @@ OPEN311_KEY_SERVICE = os.environ.get(
 INSTALLED_APPS += ["axes", "accounts"]
 MIDDLEWARE += [
     "portal.middleware.ApiNoStoreMiddleware",  # Cache-Control: no-store on every /api/v1/ answer
+    "portal.middleware.RateLimitHeadersMiddleware",  # issue 16: RateLimit-Policy, RateLimit
     "axes.middleware.AxesMiddleware",  # last, as axes asks: turns a lockout into its page
 ]
 AUTHENTICATION_BACKENDS = [

@@ -63,6 +63,8 @@ from .validation import (
     clean_choice,
     clean_intake,
     clean_region,
+    describe_answers,
+    missing,
     required_text,
 )
 from .workflow import Action, Status
@@ -147,19 +149,37 @@ def _raise_if(errors: dict) -> None:
 # Intake
 
 
-def ticket_submit(*, actor=None, photos=(), attributes=None, after_create=None, **data) -> Ticket:
+def ticket_submit(
+    *,
+    actor=None,
+    photos=(),
+    attributes=None,
+    after_create=None,
+    email_suffices: bool = False,
+    **data,
+) -> Ticket:
     """A resident's or client system's demand (web, API, Open311, app): status `submitted`.
 
     `data` holds the intake fields (see `validation.clean_intake`); `photos` are uploaded files;
     `attributes` answers the category's questions, keyed by question code
-    (`validation.clean_attributes`). `after_create(ticket)` runs inside the creating transaction,
-    for adapters that keep their own record of the submission (which API client sent it): if it
-    fails, nothing is stored.
+    (`validation.clean_attributes`). A demand that answers them may leave out its description:
+    the answers, with their questions, are then the description. `email_suffices` lets a named
+    demand give an e-mail address without a telephone number (Open311). `after_create(ticket)`
+    runs inside the creating transaction, for adapters that keep their own record of the
+    submission (which API client sent it): if it fails, nothing is stored.
     """
-    cleaned = clean_intake(data)
+    cleaned = clean_intake(
+        data, description_optional=bool(attributes), email_suffices=email_suffices
+    )
     if cleaned["channel"] == Channel.PHONE:
         raise ValidationError({"channel": _("Phone demands are entered by an operator.")})
     cleaned["attributes"] = clean_attributes(cleaned["category"], attributes)
+    if not cleaned["description"]:
+        cleaned["description"] = describe_answers(cleaned["category"], cleaned["attributes"])
+        if not cleaned["description"]:
+            raise ValidationError(
+                {"description": missing(_("Describe the problem or answer its questions."))}
+            )
     images = _clean_photos(photos)
     now = timezone.now()
     number = numbering.next_number(now)
@@ -290,7 +310,7 @@ def _create(
     else:
         ticket.accepted_at = at
         ticket.dispatch_due_at = sla.dispatch_deadline(ticket.urgency, at, calendar)
-    if not ticket.anonymous:
+    if ticket.contact_phone:  # a resident reached by e-mail alone has no record by number
         citizen, created = Citizen.objects.get_or_create(
             phone=ticket.contact_phone,
             defaults={"name": ticket.contact_name, "email": ticket.contact_email},

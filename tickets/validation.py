@@ -15,10 +15,15 @@ from .models import Category, Channel, Kind
 from .phones import normalize_phone
 
 
+def missing(message=None) -> ValidationError:
+    """A required value left out: code `required`, which the API reports with the field."""
+    return ValidationError(message or _("This field is required."), code="required")
+
+
 def _lookup(model, by_code, by_pk, value, errors, field, message):
     """A row by code (a string; region codes are digits too), else by primary key."""
     if value is None or value == "":
-        errors[field] = [_("This field is required.")]
+        errors[field] = [missing()]
         return None
     if isinstance(value, model):
         return value
@@ -65,7 +70,7 @@ def clean_description(value, errors, field="description") -> str:
     text = (value or "").strip()
     limit = settings.PORTAL_TICKET_DESCRIPTION_MAX
     if not text:
-        errors[field] = [_("Describe the problem.")]
+        errors[field] = [missing(_("Describe the problem."))]
     elif len(text) > limit:
         errors[field] = [
             _("Keep the description within %(limit)d characters (it has %(count)d).")
@@ -132,12 +137,24 @@ def region_at_point(lat, lon, errors, field="region") -> Region | None:
     return region
 
 
-def clean_intake(data: dict) -> dict:
+def clean_intake(
+    data: dict, *, description_optional: bool = False, email_suffices: bool = False
+) -> dict:
     """Validate a new demand from any channel; return cleaned values or raise ValidationError.
 
     The region may be left out when a map point is given: the point's place is looked up in
-    the boundaries (`geo.index.place_at`)."""
+    the boundaries (`geo.index.place_at`).
+    `description_optional`: the caller answered the category's questions, which may stand for
+    the description (GeoReport v2: a request needs a description or the answers).
+    `email_suffices`: a named demand may give an e-mail address instead of a telephone number
+    (GeoReport v2 has both optional); notices then go by e-mail.
+    """
     errors: dict[str, list] = {}
+    description = data.get("description")
+    if description_optional and not (description or "").strip():
+        description = ""
+    else:
+        description = clean_description(description, errors)
     latitude, longitude = clean_point(data, errors)
     if data.get("region") in (None, "") and latitude is not None and longitude is not None:
         region = region_at_point(latitude, longitude, errors)
@@ -148,7 +165,7 @@ def clean_intake(data: dict) -> dict:
         "kind": clean_choice(data.get("kind"), Kind, errors, "kind"),
         "category": clean_category(data.get("category"), errors),
         "region": region,
-        "description": clean_description(data.get("description"), errors),
+        "description": description,
         "address": (data.get("address") or "").strip(),
         "latitude": latitude,
         "longitude": longitude,
@@ -164,14 +181,21 @@ def clean_intake(data: dict) -> dict:
         # Anonymous means no contact details are kept at all (DESIGN.md §7).
         cleaned.update(contact_name="", contact_email="", confidential=False)
     else:
-        try:
-            cleaned["contact_phone"] = normalize_phone(data.get("contact_phone"))
-        except ValidationError as error:
-            errors["contact_phone"] = error.messages
-        if not (data.get("contact_phone") or "").strip():  # not a wrong number: a missing one
-            errors["contact_phone"] = [
-                _("Give a telephone number the unit can call you on, or report anonymously.")
-            ]
+        phone_given = bool((data.get("contact_phone") or "").strip())
+        if phone_given or not (email_suffices and cleaned["contact_email"]):
+            try:
+                cleaned["contact_phone"] = normalize_phone(data.get("contact_phone"))
+            except ValidationError as error:
+                errors["contact_phone"] = error.messages
+            if not phone_given:  # not a wrong number: a missing one
+                errors["contact_phone"] = [
+                    missing(
+                        _(
+                            "Give a telephone number the unit can call you on, or report "
+                            "anonymously."
+                        )
+                    )
+                ]
         if len(cleaned["contact_name"]) > 50:
             errors["contact_name"] = [_("Keep the name within 50 characters.")]
         if cleaned["contact_email"]:
@@ -187,7 +211,7 @@ def clean_intake(data: dict) -> dict:
 def required_text(value, field, errors, message=None) -> str:
     text = (value or "").strip()
     if not text:
-        errors[field] = [message or _("This field is required.")]
+        errors[field] = [missing(message)]
     return text
 
 
@@ -223,7 +247,7 @@ def clean_attributes(category, answers) -> dict:
         values = [str(v).strip() for v in values if v is not None and str(v).strip() != ""]
         if not values:
             if question.required:
-                errors[field] = [_("This question must be answered.")]
+                errors[field] = [missing(_("This question must be answered."))]
             continue
         keys = {str(choice.get("key")) for choice in question.values or []}
         if question.datatype == DataType.MULTI_VALUE_LIST:
@@ -267,3 +291,18 @@ def clean_attributes(category, answers) -> dict:
     if errors:
         raise ValidationError(errors)
     return cleaned
+
+
+def describe_answers(category, answers: dict) -> str:
+    """The answers to the category's questions as a description, one line per question:
+    `question: answer` (a list question's answers by their names)."""
+    lines = []
+    for question in category.attributes.all() if answers else ():
+        value = answers.get(question.code)
+        if value in (None, "", []):
+            continue
+        names = {str(c.get("key")): str(c.get("name")) for c in question.values or []}
+        values = value if isinstance(value, list) else [value]
+        shown = "、".join(names.get(str(v), str(v)) for v in values)
+        lines.append(f"{question.description}：{shown}")
+    return "\n".join(lines)

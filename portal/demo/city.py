@@ -8,7 +8,7 @@ from django.db import transaction
 from departments.models import Department, DispatchRule, Membership, Region
 from departments.roles import sync_role_groups
 from tickets.defaults import ensure_urgency_classes
-from tickets.models import Category, UrgencyClass
+from tickets.models import Category, CategoryAttribute, UrgencyClass
 
 from . import city_data as data
 from .category_keywords import KEYWORDS
@@ -189,6 +189,25 @@ def _load_taxonomy_and_catalogue(units) -> None:
                 else:
                     rule = {"unit": units[leaf.target], "unit_kind": ""}
                 _upsert(DispatchRule, {"category": category, "region": None}, rule)
+                _load_questions(category, data.QUESTIONS.get(leaf.code, ()))
+
+
+def _load_questions(category, questions) -> None:
+    """The questions a service asks (Open311 `metadata` true, its service definition)."""
+    for order, question in enumerate(questions, start=1):
+        _upsert(
+            CategoryAttribute,
+            {"category": category, "code": question.code},
+            {
+                "variable": question.variable,
+                "datatype": question.datatype,
+                "required": question.required,
+                "description": question.description,
+                "datatype_description": question.hint,
+                "values": [{"key": key, "name": name} for key, name in question.values],
+                "order": order,
+            },
+        )
 
 
 # (username, role, unit code, display name)

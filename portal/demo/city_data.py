@@ -2770,6 +2770,94 @@ ROAD_NAMES: dict[str, tuple[str, ...]] = {
 
 
 # ---------------------------------------------------------------------------
+# Questions some services ask (CategoryAttribute; Open311 service definitions)
+# ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Question:
+    code: str
+    datatype: str  # string, number, datetime, text, singlevaluelist, multivaluelist
+    description: str
+    required: bool = False
+    hint: str = ""  # datatype_description
+    values: tuple[tuple[str, str], ...] = ()  # (key, name) for list types
+    variable: bool = True  # False: an informational note, no answer
+    samples: tuple[str, ...] = ()  # answers the demo generator picks from (list types: keys)
+
+
+YES_NO = (("yes", "是"), ("no", "否"))
+SPREAD = (
+    ("home", "仅本户"),
+    ("building", "本楼/本单元"),
+    ("estate", "整个小区"),
+    ("area", "周边片区"),
+)
+
+QUESTIONS: dict[str, tuple[Question, ...]] = {
+    "city.facilities.streetlight": (
+        Question(
+            "pole_no", "string", "路灯杆号（灯杆上喷涂的编号）", required=True,
+            hint="如 LD-0105-0231", samples=("LD-0105-0231", "LD-0105-0418", "LD-0101-0077"),
+        ),
+        Question(
+            "fault", "singlevaluelist", "故障情况",
+            values=(("dark", "不亮"), ("always_on", "白天常亮"), ("flicker", "闪烁"),
+                    ("damaged", "灯杆倾斜或破损")),
+            samples=("dark", "flicker"),
+        ),
+    ),
+    "housing.property.elevator": (
+        Question(
+            "lift_reg_code", "string", "电梯注册代码（轿厢内《特种设备使用标志》上的20位代码）",
+            required=True, hint="20位数字",
+            samples=("31101101052016120034", "31101101052019080112"),
+        ),
+        Question("trapped", "singlevaluelist", "是否有人被困", required=True, values=YES_NO,
+                 samples=("no",)),
+        Question("note_trapped", "string", "有人被困请立即拨打电梯内的应急电话或119。",
+                 variable=False),
+    ),
+    "housing.renovation.elevator": (
+        Question("floor", "number", "您家住在几层", required=True, hint="1–30 的整数",
+                 samples=("3", "5", "6")),
+        Question("building_floors", "number", "该楼共几层", hint="整数", samples=("6",)),
+    ),
+    "heating.service.temperature": (
+        Question("floor", "number", "您家住在几层", required=True, hint="整数",
+                 samples=("2", "4", "11")),
+        Question("indoor_temp", "number", "室内温度（℃）", required=True, hint="如 16.5",
+                 samples=("15", "16.5", "17")),
+        Question("measured_at", "datetime", "测温时间", hint="如 2026-12-01T08:30:00+08:00"),
+    ),
+    "water.supply.outage": (
+        Question("spread", "singlevaluelist", "停水范围", required=True, values=SPREAD,
+                 samples=("building", "estate")),
+        Question("notice_seen", "singlevaluelist", "是否看到停水通知", values=YES_NO,
+                 samples=("no",)),
+    ),
+    "power.supply.outage": (
+        Question("spread", "singlevaluelist", "停电范围", required=True, values=SPREAD,
+                 samples=("home", "building", "estate")),
+    ),
+    "safety.hazard.manhole": (
+        Question(
+            "state", "multivaluelist", "井盖情况", required=True,
+            values=(("missing", "缺失"), ("broken", "破损"), ("shifted", "移位"), ("sunk", "沉陷")),
+            samples=("missing", "broken"),
+        ),
+    ),
+    "gas.supply.leak": (
+        Question("note_leave", "string",
+                 "闻到燃气味请立即开窗、撤离，不要开关电器，到室外拨打燃气抢修电话96777。",
+                 variable=False),
+        Question("smell_now", "singlevaluelist", "现在是否仍能闻到燃气味", required=True,
+                 values=YES_NO, samples=("yes", "no")),
+    ),
+}  # fmt: skip
+
+
+# ---------------------------------------------------------------------------
 # Convenience accessors (pure functions over the data above)
 # ---------------------------------------------------------------------------
 
@@ -2859,6 +2947,16 @@ def _self_check() -> None:
     assert not dup, f"duplicate taxonomy codes: {dup}"
     leaves = all_leaves()
     assert len(leaves) >= 45
+    leaf_codes = {leaf.code for leaf in leaves}
+    for code, questions in QUESTIONS.items():
+        assert code in leaf_codes, code
+        assert len({q.code for q in questions}) == len(questions), code
+        for q in questions:
+            keys = {key for key, _name in q.values}
+            assert bool(keys) == q.datatype.endswith("list"), (code, q.code)
+            assert q.variable or not (q.required or q.samples), (code, q.code)
+            assert not q.required or q.samples, (code, q.code)
+            assert not keys or set(q.samples) <= keys, (code, q.code)
 
     assert len(SURNAMES) == len(set(SURNAMES)) >= 55
     assert len(GIVEN_NAME_CHARS) == len(set(GIVEN_NAME_CHARS)) >= 75

@@ -255,6 +255,7 @@ class LeafPlan:
     target: str  # "street", "district" or a unit id as str
     weight: float
     code: str = ""
+    questions: tuple = ()  # city_data.Question: the answers demo tickets give
 
 
 @dataclass
@@ -359,6 +360,7 @@ def build_context(*, days: int, seed: int | None) -> Context:
                 target,
                 weight,
                 category.code,
+                data.QUESTIONS.get(category.code, ()),
             )
         )
     if not leaves:
@@ -585,6 +587,25 @@ def flush(writer: Writer, chunk: Chunk) -> dict:
     }
 
 
+def answers_for(questions, ticket_id) -> dict:
+    """Answers to the category's questions: every required one, about half of the others. From
+    a generator of the ticket's own, so the rest of the demo is what it was without them."""
+    if not questions:
+        return {}
+    rng = random.Random(ticket_id)
+    answers = {}
+    for question in questions:
+        if not question.samples or not (question.required or rng.random() < 0.5):
+            continue
+        if question.datatype == "multivaluelist":
+            answers[question.code] = rng.sample(
+                question.samples, rng.randint(1, min(2, len(question.samples)))
+            )
+        else:
+            answers[question.code] = rng.choice(question.samples)
+    return answers
+
+
 def lead_for(leaf: LeafPlan, place: Place) -> int:
     """The unit the dispatch catalogue sends `leaf` at `place` to (the same rules as city_data)."""
     if leaf.target == data.TARGET_STREET:
@@ -615,6 +636,7 @@ class Life:
         else:
             self.citizen_id, self.phone, self.name = rng.choice(ctx.citizens)
         self.confidential = not self.anonymous and rng.random() < 0.05
+        self.answers = answers_for(self.leaf.questions, ticket_id)
         self.address = rng.choice(self.place.roads) + rng.choice(data.ADDRESS_SUFFIXES).format(
             n=rng.randint(1, 40), u=rng.randint(1, 6)
         )
@@ -1036,7 +1058,7 @@ class Life:
             self.reply_text,
             self.supervised,
             self.reopen_requested,
-            {},
+            self.answers,
             sla.running_deadline(
                 status,
                 accept=self.accept_due,

@@ -13,6 +13,7 @@ from django.utils.translation import gettext
 
 from knowledge.models import Article, ArticleUse
 from portal.presenters import timeline
+from tests.tickets.api.problems import error_fields
 from tickets import notice_texts, services
 from tickets.exceptions import RuleViolation
 from tickets.models import Notification, Ticket, TicketEvent
@@ -211,7 +212,7 @@ def test_the_api_refuses_an_expired_article_naming_the_field(as_staff, consultat
         f"/api/v1/tickets/{ticket.number}/answer-directly/", {"article": old.pk}, format="json"
     )
     assert response.status_code == 400
-    assert "article" in response.json()
+    assert "article" in error_fields(response)
     assert Ticket.objects.get(pk=ticket.pk).status == "submitted"
 
 

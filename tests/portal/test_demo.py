@@ -227,3 +227,35 @@ def test_a_big_load_in_two_processes_writes_what_one_process_writes(demo_city, m
     assert alone[0]["tickets"] == 400
     assert together == alone
     assert indexes() == before
+
+
+def test_demo_services_ask_real_questions_and_demo_tickets_answer_them(demo_city, client):
+    """Open311 `metadata` is true where a service asks something (a streetlight's pole number,
+    a lift's registration code, a flat's floor), its definition lists the questions, and the
+    generated tickets answer them as the intake would accept."""
+    from tickets.models import CategoryAttribute
+    from tickets.validation import clean_attributes
+
+    services = {s["service_code"]: s for s in client.get("/open311/v2/services.json").json()}
+    asking = {code for code, service in services.items() if service["metadata"]}
+    assert {
+        "city.facilities.streetlight",
+        "housing.property.elevator",
+        "housing.renovation.elevator",
+        "heating.service.temperature",
+    } <= asking
+    assert not services["housing.property.plate"]["metadata"]
+    definition = client.get("/open311/v2/services/city.facilities.streetlight.json").json()
+    pole = definition["attributes"][0]
+    assert (pole["code"], pole["required"], pole["datatype"]) == ("pole_no", True, "string")
+    lift = client.get("/open311/v2/services/housing.property.elevator.json").json()
+    assert [a["variable"] for a in lift["attributes"]] == [True, True, False]  # a note too
+
+    with time_machine.travel("2026-11-26 15:00 +0800", tick=False):
+        generate(400, days=20, seed=5, chunk=200)
+    asked = set(CategoryAttribute.objects.values_list("category_id", flat=True))
+    answered = Ticket.objects.filter(category_id__in=asked).select_related("category")
+    assert answered.exists()
+    for ticket in answered:
+        assert clean_attributes(ticket.category, ticket.attributes) == ticket.attributes
+    assert not Ticket.objects.exclude(category_id__in=asked).exclude(attributes={}).exists()

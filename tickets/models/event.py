@@ -62,7 +62,15 @@ class TicketEvent(models.Model):
         verbose_name = _("trajectory event")
         verbose_name_plural = _("trajectory")
         ordering = ["ticket", "created_at", "id"]
-        indexes = [models.Index(fields=["ticket", "created_at"], name="event_ticket_time")]
+        indexes = [
+            models.Index(fields=["ticket", "created_at"], name="event_ticket_time"),
+            # Open311's service request updates: the public events of a time window, in order
+            models.Index(
+                fields=["created_at", "id"],
+                condition=models.Q(public=True),
+                name="event_public_time",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.ticket_id} {self.get_action_display()}"

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
+from django.utils.dateparse import parse_datetime as parse_iso
 from django.utils.translation import gettext as _
 
 from .errors import Open311Error
@@ -29,15 +29,19 @@ class RequestQuery:
 
 
 def _list(params, name) -> list[str]:
-    return [v.strip() for v in (params.get(name) or "").split(",") if v.strip()]
+    """A list parameter, comma-separated or repeated (`service_code=a&service_code=b`), or
+    both; each value once, in the order given."""
+    raw = params.getlist(name) if hasattr(params, "getlist") else [params.get(name) or ""]
+    values = [v.strip() for item in raw for v in (item or "").split(",") if v.strip()]
+    return list(dict.fromkeys(values))
 
 
-def _datetime(params, name) -> datetime | None:
+def parse_datetime(params, name) -> datetime | None:
     raw = (params.get(name) or "").strip()
     if not raw:
         return None
     try:
-        value = parse_datetime(raw.replace(" ", "+") if raw.count(" ") == 1 else raw)
+        value = parse_iso(raw.replace(" ", "+") if raw.count(" ") == 1 else raw)
     except ValueError:
         value = None
     if value is not None and value.tzinfo is not None:
@@ -55,7 +59,7 @@ def _datetime(params, name) -> datetime | None:
     )
 
 
-def _positive_int(params, name, default, maximum=None) -> int:
+def positive_int(params, name, default, maximum=None) -> int:
     raw = (params.get(name) or "").strip()
     if not raw:
         return default
@@ -75,9 +79,9 @@ def parse(params, *, now=None) -> RequestQuery:
     bad = [s for s in statuses if s not in STATUSES]
     if bad:
         raise Open311Error(400, _("status must be open or closed, not %s.") % ", ".join(bad))
-    start, end = _datetime(params, "start_date"), _datetime(params, "end_date")
-    updated_after = _datetime(params, "updated_after")
-    updated_before = _datetime(params, "updated_before")
+    start, end = parse_datetime(params, "start_date"), parse_datetime(params, "end_date")
+    updated_after = parse_datetime(params, "updated_after")
+    updated_before = parse_datetime(params, "updated_before")
     if start and end and start > end:
         raise Open311Error(400, _("start_date must not be after end_date."))
     if start and end and end - start > WINDOW:
@@ -96,7 +100,7 @@ def parse(params, *, now=None) -> RequestQuery:
         end=end,
         updated_after=updated_after,
         updated_before=updated_before,
-        page=_positive_int(params, "page", 1),
-        page_size=_positive_int(params, "page_size", MAX_RESULTS, MAX_RESULTS),
+        page=positive_int(params, "page", 1),
+        page_size=positive_int(params, "page_size", MAX_RESULTS, MAX_RESULTS),
         extensions=(params.get("extensions") or "").strip().lower() == "true",
     )

@@ -14,10 +14,14 @@ from rest_framework import serializers
 
 from geo.coords import CoordSystem
 from tickets import files, publication
+from tickets.formanswers import bracketed
 from tickets.sla import SHANGHAI
 from tickets.workflow import Status
 
 SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
+UPDATES_SPECIFICATION = (
+    "https://github.com/mysociety/fixmystreet/wiki/Open311-FMS---Proposed-differences-to-Open311"
+)
 
 
 def w3c(moment) -> str | None:
@@ -127,12 +131,15 @@ def discovery(request) -> dict:
         "key_service": settings.OPEN311_KEY_SERVICE,
         "endpoints": [
             {
-                "specification": SPECIFICATION,
+                "specification": specification,
                 "url": request.build_absolute_uri("/open311/v2"),
                 "changeset": changeset,
                 "type": "production",
                 "formats": ["text/xml", "application/json"],
             }
+            # GeoReport v2 itself, and the service request updates extension on the same URL
+            # (`servicerequestupdates.{xml,json}`, as FixMyStreet's integrations poll it)
+            for specification in (SPECIFICATION, UPDATES_SPECIFICATION)
         ],
         "extensions": EXTENSIONS,
     }
@@ -177,20 +184,8 @@ class RequestCreateInputSerializer(serializers.Serializer):
 
 
 def attribute_answers(data) -> dict:
-    """`attribute[code]=v` and `attribute[code][]=v1&attribute[code][]=v2` → {code: v | [v…]}."""
-    answers: dict = {}
-    for key in data:
-        if not key.startswith("attribute[") or "]" not in key:
-            continue
-        code, _sep, rest = key[len("attribute[") :].partition("]")
-        values = data.getlist(key) if hasattr(data, "getlist") else [data[key]]
-        if rest == "[]":
-            answers.setdefault(code, [])
-            if isinstance(answers[code], list):
-                answers[code].extend(values)
-        else:
-            answers[code] = values[-1] if len(values) == 1 else list(values)
-    return answers
+    """`attribute[code]=v`, `attribute[code][]=v1&attribute[code][]=v2` → {code: v | [v…]}."""
+    return bracketed(data, "attribute")
 
 
 def contact_name(first: str, last: str) -> str:

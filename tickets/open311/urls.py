@@ -21,6 +21,11 @@ urlpatterns = [
         views.RequestDetailView.as_view(),
         name="request",
     ),
+    re_path(
+        r"^servicerequestupdates" + FORMAT,
+        views.RequestUpdatesView.as_view(),
+        name="service-request-updates",
+    ),
     re_path(r"^tokens/(?P<token>[^/]+?)" + FORMAT, views.TokenView.as_view(), name="token"),
     re_path(r"^(?P<rest>.*?)" + FORMAT, views.NotFoundView.as_view(), name="not-found"),
 ]

@@ -26,7 +26,7 @@ from tickets.models import (
 )
 from tickets.workflow import Action, Status
 
-from . import params, serializers
+from . import params, serializers, updates
 from .errors import Open311Error, exception_handler
 from .location import region_at_point, region_by_code, region_in_address
 from .renderers import Open311JSONRenderer, Open311XMLRenderer
@@ -227,7 +227,7 @@ class RequestListView(ReplicaReadsMixin, Open311View):
         if category is None:
             raise Open311Error(404, _("service_code %s was not found.") % data["service_code"])
         region = self._region(data)
-        phone = data.get("phone", "")
+        phone, email = data.get("phone", ""), data.get("email", "")
         submission = {
             "media_url": data.get("media_url", ""),
             "device_id": data.get("device_id", ""),
@@ -250,12 +250,15 @@ class RequestListView(ReplicaReadsMixin, Open311View):
             latitude=data.get("lat"),
             longitude=data.get("long"),
             coord_system=data.get("coord_system") or CoordSystem.WGS84,
-            anonymous=not phone,
+            # Named when the resident gave a way to reach them: a telephone number (a mobile
+            # or a landline) or an e-mail address alone, for e-mail notices.
+            anonymous=not (phone or email),
+            email_suffices=True,
             contact_name=serializers.contact_name(
                 data.get("first_name", ""), data.get("last_name", "")
             ),
             contact_phone=phone,
-            contact_email=data.get("email", ""),
+            contact_email=email,
             attributes=serializers.attribute_answers(request.data),
             photos=request.FILES.getlist("media"),
             after_create=after_create,
@@ -315,6 +318,17 @@ class RequestDetailView(Open311View):
         if ticket is None:
             raise Open311Error(404, _("service_request_id %s was not found.") % service_request_id)
         return Response([serializers.request_item(ticket, request=request, extensions=extensions)])
+
+
+class RequestUpdatesView(Open311View):
+    """GET Service Request Updates (the FixMyStreet extension, see `updates`)."""
+
+    xml_root = "service_request_updates"
+
+    def get(self, request, format=None):
+        return Response(
+            [updates.update_item(e, request=request) for e in updates.updates(request.query_params)]
+        )
 
 
 class TokenView(Open311View):

@@ -3,6 +3,7 @@ form, masked for those who see masked numbers, refused with a 400 naming the fie
 
 import pytest
 
+from tests.tickets.api.problems import error_fields
 from tickets.models import Notification, Ticket
 
 pytestmark = pytest.mark.django_db
@@ -60,6 +61,6 @@ def test_a_bad_number_is_a_400_naming_contact_phone(as_client, new_ticket_body, 
         HTTP_ACCEPT_LANGUAGE="en",
     )
     assert response.status_code == 400
-    (message,) = response.json()["contact_phone"]
+    (message,) = error_fields(response)["contact_phone"]
     assert "mobile number" in message and "landline" in message
     assert Ticket.objects.count() == 0

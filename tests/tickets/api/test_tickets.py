@@ -7,6 +7,7 @@ from clients.models import Submission
 from departments.models import Membership
 from tests.conftest import image_bytes
 from tests.factories import MembershipFactory
+from tests.tickets.api.problems import error_fields
 from tickets.models import CategoryAttribute, Notification, Ticket, TicketEvent
 
 pytestmark = pytest.mark.django_db
@@ -90,7 +91,7 @@ def test_invalid_input_is_400_naming_the_field(as_client, new_ticket_body, chang
     http, _client = as_client()
     response = http.post("/api/v1/tickets/", {**new_ticket_body, **change}, format="json")
     assert response.status_code == 400, response.content
-    assert field in response.json()
+    assert field in error_fields(response)
     assert not Ticket.objects.exists()
 
 
@@ -120,9 +121,9 @@ def test_answers_to_category_questions_are_validated_and_stored(
     )  # fmt: skip
     http, _client = as_client()
     missing = http.post("/api/v1/tickets/", new_ticket_body, format="json")
-    assert missing.status_code == 400 and "attributes[building]" in missing.json()
+    assert missing.status_code == 400 and "attributes[building]" in error_fields(missing)
     bad = {**new_ticket_body, "attributes": {"building": "12", "sides": ["n", "x"]}}
-    assert "attributes[sides]" in http.post("/api/v1/tickets/", bad, format="json").json()
+    assert "attributes[sides]" in error_fields(http.post("/api/v1/tickets/", bad, format="json"))
     good = {**new_ticket_body, "attributes": {"building": "12号楼", "sides": ["n", "s"]}}
     response = http.post("/api/v1/tickets/", good, format="json")
     assert response.status_code == 201
@@ -146,7 +147,37 @@ def test_photos_in_multipart_are_stored_without_metadata(
     response = http.post(
         "/api/v1/tickets/", {**new_ticket_body, "photos": [bad]}, format="multipart"
     )
-    assert response.status_code == 400 and "photos" in response.json()
+    assert response.status_code == 400 and "photos" in error_fields(response)
+
+
+def test_a_multipart_form_answers_questions_as_the_errors_name_them(
+    as_client, new_ticket_body, category, settings, tmp_path
+):
+    """`attributes[code]` in a form, as the 400 names the field; a multi-valued question by
+    repeating the key, with `[]`, or with positions (what a generated client sends)."""
+    settings.MEDIA_ROOT = tmp_path
+    CategoryAttribute.objects.create(
+        category=category, code="building", datatype="string", required=True,
+        description="Which building?",
+    )  # fmt: skip
+    CategoryAttribute.objects.create(
+        category=category, code="sides", datatype="multivaluelist",
+        description="Where is the plate missing?",
+        values=[{"key": "n", "name": "north"}, {"key": "s", "name": "south"}],
+    )  # fmt: skip
+    http, _client = as_client()
+    missing = http.post("/api/v1/tickets/", new_ticket_body, format="multipart")
+    assert list(error_fields(missing)) == ["attributes[building]"]
+    for sides in (
+        {"attributes[sides]": ["n", "s"]},
+        {"attributes[sides][]": ["n", "s"]},
+        {"attributes[sides][1]": "s", "attributes[sides][0]": "n"},
+    ):
+        photo = SimpleUploadedFile("plate.jpg", image_bytes(), "image/jpeg")
+        body = {**new_ticket_body, "attributes[building]": "12号楼", **sides, "photos": [photo]}
+        response = http.post("/api/v1/tickets/", body, format="multipart")
+        assert response.status_code == 201, response.content
+        assert response.json()["attributes"] == {"building": "12号楼", "sides": ["n", "s"]}
 
 
 # --- scope --------------------------------------------------------------------------------

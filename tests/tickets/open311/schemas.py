@@ -25,7 +25,14 @@ DISCOVERY = {
                 "required": ["specification", "url", "changeset", "type", "formats"],
                 "additionalProperties": False,
                 "properties": {
-                    "specification": {"const": "http://wiki.open311.org/GeoReport_v2"},
+                    "specification": {
+                        "enum": [
+                            "http://wiki.open311.org/GeoReport_v2",
+                            # the service request updates extension (issue 16)
+                            "https://github.com/mysociety/fixmystreet/wiki/"
+                            "Open311-FMS---Proposed-differences-to-Open311",
+                        ]
+                    },
                     "url": {"type": "string", "pattern": "^https?://"},
                     "changeset": {"type": "string"},
                     "type": {"enum": ["production", "test"]},
@@ -190,3 +197,23 @@ ERRORS = {
         "properties": {"code": {"type": "integer"}, "description": {"type": "string"}},
     },
 }
+
+# GET Service Request Updates (mySociety's extension, as FixMyStreet reads it)
+UPDATE = {
+    "type": "object",
+    "required": [
+        "update_id", "service_request_id", "status", "updated_datetime", "description",
+        "media_url",
+    ],
+    "additionalProperties": False,
+    "properties": {
+        "update_id": {"type": "string", "minLength": 1},
+        "service_request_id": {"type": "string", "minLength": 1},
+        "status": {"enum": ["open", "closed"]},
+        "updated_datetime": W3C_DATETIME,
+        "description": {"type": "string", "minLength": 1},
+        "media_url": NULLABLE_STRING,
+        "external_status_code": {"type": "string"},
+    },
+}  # fmt: skip
+UPDATES = {"type": "array", "items": UPDATE}

@@ -185,13 +185,6 @@ def test_post_with_multipart_media(client, post_body, settings, tmp_path):
     assert ticket.attachments.count() == 1
 
 
-def test_post_without_phone_is_anonymous(client, post_body):
-    body = {k: v for k, v in post_body.items() if k not in ("phone",)}
-    response = client.post(f"{BASE}/requests.json", body)
-    ticket = Ticket.objects.get(number=response.json()[0]["service_request_id"])
-    assert ticket.anonymous and ticket.contact_name == "" and ticket.contact_email == ""
-
-
 def errors_of(response, status):
     assert response.status_code == status, response.content
     body = response.json()

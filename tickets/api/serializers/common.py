@@ -64,3 +64,15 @@ class CachedCodeField(serializers.Field):
 
     def to_representation(self, value):
         return value.code
+
+
+# `x-only` becomes a one-value `enum` in `tickets.api.schema` (after drf-spectacular's enum
+# hook, which would otherwise turn each into a component of its own).
+@extend_schema_field({"type": "boolean", "x-only": True})
+class TrueField(serializers.BooleanField):
+    """A boolean that one alternative of a request schema fixes to true (schema only)."""
+
+
+@extend_schema_field({"type": "boolean", "x-only": False})
+class FalseField(serializers.BooleanField):
+    """A boolean that one alternative of a request schema fixes to false (schema only)."""

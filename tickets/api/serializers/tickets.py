@@ -5,13 +5,17 @@ from django.urls import reverse
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+from rest_framework.fields import empty
+from rest_framework.utils import html
 
 from geo.coords import CoordSystem
 from tickets import files, lookups
+from tickets.formanswers import bracketed
+from tickets.media import MAX_PHOTOS
 from tickets.models import Channel, Kind, Outcome
 from tickets.workflow import Status
 
-from .common import CachedCodeField, RefSerializer
+from .common import CachedCodeField, FalseField, RefSerializer, TrueField
 
 
 class AttributeAnswerField(serializers.Field):
@@ -38,6 +42,21 @@ class AttributeAnswerField(serializers.Field):
 extend_schema_field(
     {"oneOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}]}
 )(AttributeAnswerField)
+
+
+class AnswersField(serializers.DictField):
+    """The answers to the category's questions: a JSON object, or in a form (multipart) one
+    field per question, `attributes[code]` (repeated, or `attributes[code][0]`, `…[1]`, for a
+    question that takes several values) — the name the errors give the field."""
+
+    def __init__(self, **kwargs):
+        super().__init__(child=AttributeAnswerField(), **kwargs)
+
+    def get_value(self, dictionary):
+        if not html.is_html_input(dictionary):
+            return super().get_value(dictionary)
+        answers = bracketed(dictionary, self.field_name)
+        return answers or empty
 
 
 class TicketCreateInputSerializer(serializers.Serializer):
@@ -85,10 +104,44 @@ class TicketCreateInputSerializer(serializers.Serializer):
     contact_email = serializers.CharField(
         max_length=254, required=False, allow_blank=True, default=""
     )
-    attributes = serializers.DictField(
-        child=AttributeAnswerField(), required=False, default=dict,
+    attributes = AnswersField(
+        required=False, default=dict,
         help_text="answers to the category's questions, keyed by question code",
     )  # fmt: skip
+
+
+# --- what the schema shows of a new demand (validation is TicketCreateInputSerializer's) -------
+
+
+class NamedTicketCreate(TicketCreateInputSerializer):
+    """A demand with the resident's telephone number (required unless anonymous)."""
+
+    anonymous = FalseField(required=False, default=False)
+    contact_phone = serializers.CharField(
+        max_length=40, help_text=TicketCreateInputSerializer().fields["contact_phone"].help_text
+    )
+
+
+class AnonymousTicketCreate(TicketCreateInputSerializer):
+    """An anonymous demand: no contact details are kept (any sent are dropped)."""
+
+    anonymous = TrueField()
+    contact_name = contact_phone = contact_email = confidential = None
+
+
+class TicketCreateForm(TicketCreateInputSerializer):
+    """The same demand as `multipart/form-data`, with photos. Each answer to the category's
+    questions is a field of its own, `attributes[<question code>]` (for a question that takes
+    several values: `attributes[<code>][0]`, `attributes[<code>][1]`, …). `contact_phone` is
+    required unless `anonymous` is true."""
+
+    attributes = None
+    photos = serializers.ListField(
+        child=serializers.FileField(),
+        required=False,
+        max_length=MAX_PHOTOS,
+        help_text=f"up to {MAX_PHOTOS} photos (JPEG, PNG, WebP or HEIC); metadata is removed",
+    )
 
 
 class TicketListOutputSerializer(serializers.Serializer):

@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema
 from rest_framework import status
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.filters import OrderingFilter
@@ -27,7 +27,10 @@ from ..pagination import TicketCursorPagination
 from ..scope import client_of, contact_for, sees_internal_trajectory, tickets_for
 from ..serializers.reference import EventOutputSerializer
 from ..serializers.tickets import (
+    AnonymousTicketCreate,
+    NamedTicketCreate,
     TicketCreatedOutputSerializer,
+    TicketCreateForm,
     TicketCreateInputSerializer,
     TicketDetailOutputSerializer,
     TicketListOutputSerializer,
@@ -96,8 +99,12 @@ class TicketListCreateView(ReplicaReadsMixin, GenericAPIView):
         operation_id="tickets_create",
         summary="Submit a new demand (status submitted, channel api)",
         request={
-            "application/json": TicketCreateInputSerializer,
-            "multipart/form-data": TicketCreateInputSerializer,
+            "application/json": PolymorphicProxySerializer(
+                component_name="TicketCreate",
+                serializers=[NamedTicketCreate, AnonymousTicketCreate],
+                resource_type_field_name=None,
+            ),
+            "multipart/form-data": TicketCreateForm,
         },
         responses={201: TicketCreatedOutputSerializer},
         tags=["tickets"],
