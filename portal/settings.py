@@ -446,3 +446,13 @@ PORTAL_SMS_OPTIONS = {
     "sender": os.environ.get("SMS_SENDER", "12345"),
 }
 # --- end of issue 6 settings --------------------------------------------------------------------
+
+# --- Integrations (issue 16): idempotent POSTs, the change feed, webhooks ----------------------
+# The answer to a POST with an Idempotency-Key is replayed this long (clients.idempotency).
+PORTAL_IDEMPOTENCY_HOURS = float(os.environ.get("PORTAL_IDEMPOTENCY_HOURS", "24"))
+CELERY_BEAT_SCHEDULE["idempotency-expiry"] = {
+    "task": "clients.tasks.expire_idempotency_records",
+    "schedule": PORTAL_SWEEP_FULL_SECONDS,
+    "options": {"expires": PORTAL_SWEEP_FULL_SECONDS},
+}
+# --- end of issue 16 settings -------------------------------------------------------------------
