@@ -15,7 +15,9 @@ ERRORS = {
     "401": "No valid key or session.",
     "403": "Not allowed: the role, the client's allowed actions or the ticket's rules.",
     "404": "No such object within what the caller may see.",
-    "409": "Not possible in the ticket's current status, or a workflow rule refuses it.",
+    "409": "Not possible in the ticket's current status, or a workflow rule refuses it; or "
+    "the client used this external_id before.",
+    "422": "The Idempotency-Key was used before for a different request.",
     "429": "Rate limit reached; retry after `Retry-After` seconds.",
 }
 READ_ERRORS = ("400", "401", "403", "404", "429")
