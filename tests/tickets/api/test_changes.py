@@ -38,9 +38,7 @@ def follow(http, after=None, limit=None):
             return found, after
 
 
-def test_staff_see_every_event_of_their_tickets_with_names(
-    no_horizon, as_staff, lifecycle, staff
-):
+def test_staff_see_every_event_of_their_tickets_with_names(no_horizon, as_staff, lifecycle, staff):
     ticket = lifecycle("dispatched")
     services.ticket_supervise(ticket_id=ticket.pk, actor=staff["supervisor"], instruction="快")
     found, _next = follow(as_staff("operator"))
