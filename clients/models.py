@@ -195,7 +195,7 @@ class IdempotentRequest(models.Model):
     # As JSON text, not a JSON column: PostgreSQL's jsonb would reorder the keys, and the
     # replayed body (JSON or Open311's XML) must come out as the first one did.
     response = models.TextField(_("response body"))
-    headers = models.JSONField(_("response headers"), default=dict, blank=True)
+    location = models.CharField(_("response Location"), max_length=500, blank=True)
     created_at = models.DateTimeField(_("received at"), default=timezone.now)
 
     class Meta:
