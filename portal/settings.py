@@ -463,10 +463,17 @@ PORTAL_WEBHOOK_RETRY_CAP = float(os.environ.get("WEBHOOK_RETRY_CAP_SECONDS", "36
 PORTAL_WEBHOOK_MAX_ATTEMPTS = int(os.environ.get("WEBHOOK_MAX_ATTEMPTS", "20"))
 PORTAL_WEBHOOK_DISABLE_AFTER_HOURS = float(os.environ.get("WEBHOOK_DISABLE_AFTER_HOURS", "72"))
 PORTAL_WEBHOOK_DISABLE_MIN_FAILURES = int(os.environ.get("WEBHOOK_DISABLE_MIN_FAILURES", "20"))
+# Delivered deliveries (bodies and attempt logs) are kept this many days (hourly prune).
+PORTAL_WEBHOOK_KEEP_DAYS = float(os.environ.get("WEBHOOK_KEEP_DAYS", "90"))
 CELERY_BEAT_SCHEDULE["webhook-sweep"] = {
     "task": "webhooks.tasks.sweep",
     "schedule": PORTAL_WEBHOOK_SWEEP_SECONDS,
     "options": {"expires": PORTAL_WEBHOOK_SWEEP_SECONDS},
+}
+CELERY_BEAT_SCHEDULE["webhook-prune"] = {
+    "task": "webhooks.tasks.prune",
+    "schedule": PORTAL_SWEEP_FULL_SECONDS,
+    "options": {"expires": PORTAL_SWEEP_FULL_SECONDS},
 }
 CELERY_BEAT_SCHEDULE["idempotency-expiry"] = {
     "task": "clients.tasks.expire_idempotency_records",

@@ -186,3 +186,20 @@ def _disable(subscription: Subscription, now, *, last_error: str) -> None:
     )[:2000]
     log.warning("webhook subscription %s disabled: %s", subscription.pk, last_error)
     transaction.on_commit(lambda: tasks.enqueue(tasks.send_notices))
+
+
+def prune(now=None, *, batch: int = 5000) -> int:
+    """Delete delivered deliveries older than `PORTAL_WEBHOOK_KEEP_DAYS`, with their log, in
+    batches; pending and given-up ones stay (staff may still send them). Returns how many."""
+    cutoff = (now or timezone.now()) - timedelta(days=settings.PORTAL_WEBHOOK_KEEP_DAYS)
+    deleted = 0
+    while True:
+        ids = list(
+            Delivery.objects.filter(status=Status.SENT, sent_at__lt=cutoff).values_list(
+                "pk", flat=True
+            )[:batch]
+        )
+        if not ids:
+            return deleted
+        Attempt.objects.filter(delivery_id__in=ids).delete()
+        deleted += Delivery.objects.filter(pk__in=ids).delete()[0]

@@ -81,3 +81,9 @@ def deliver(subscription_id: int) -> int:
 @shared_task(ignore_result=True)
 def send_notices() -> int:
     return notices.send_due()
+
+
+@shared_task(ignore_result=True)
+def prune() -> int:
+    """Beat, hourly: forget delivered deliveries (and their attempts) past the retention."""
+    return delivery.prune()

@@ -138,3 +138,39 @@ def test_the_delivery_page_shows_the_log_and_the_body(admin_client, subscription
     assert listing.status_code == 200 and ticket.number in listing.content.decode()
     page = admin_client.get(f"/admin/webhooks/delivery/{delivery.pk}/change/").content.decode()
     assert delivery.message_id in page and "HTTP 503" in page and "ticket.created" in page
+
+
+@pytest.mark.django_db
+def test_delivered_deliveries_are_pruned_after_the_retention(subscription, submit, settings):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from webhooks import delivery as pump
+
+    settings.PORTAL_WEBHOOK_KEEP_DAYS = 90
+    now = timezone.now()
+
+    def make(status, sent_days_ago=None):
+        ticket = submit()
+        row = Delivery.objects.create(
+            subscription=subscription,
+            event=ticket.events.get(),
+            ticket=ticket,
+            event_type="ticket.created",
+            body="{}",
+            status=status,
+            sent_at=now - timedelta(days=sent_days_ago) if sent_days_ago is not None else None,
+        )
+        Attempt.objects.create(delivery=row, started_at=now, duration_ms=1, status_code=204)
+        return row
+
+    old, recent = make("sent", 91), make("sent", 89)
+    waiting, given_up = make("pending"), make("failed")
+    assert pump.prune(now) == 1
+    assert set(Delivery.objects.values_list("pk", flat=True)) == {
+        recent.pk,
+        waiting.pk,
+        given_up.pk,
+    }
+    assert not Attempt.objects.filter(delivery_id=old.pk).exists()
