@@ -107,6 +107,15 @@ def horizon() -> int | None:
         return cursor.fetchone()[0]
 
 
+def visible(event_id: int) -> bool:
+    """Whether a committed event is below the horizon yet (always, without a horizon)."""
+    limit = horizon()
+    if limit is None:
+        return True
+    txid = TicketEvent.objects.filter(pk=event_id).values_list("txid", flat=True).first()
+    return txid is not None and txid < limit
+
+
 def head() -> Cursor:
     """A cursor after every change committed so far ("from now on")."""
     limit = horizon()

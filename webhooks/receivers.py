@@ -32,8 +32,8 @@ def forget() -> None:
 
 
 @receiver(ticket_changed)
-def nudge_webhooks(sender, **kwargs):
+def nudge_webhooks(sender, event_id=None, **kwargs):
     if any_subscription():
         from . import tasks
 
-        tasks.enqueue(tasks.sweep)
+        tasks.enqueue(tasks.sweep, event_id=event_id)

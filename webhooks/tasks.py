@@ -1,7 +1,8 @@
 """Celery tasks: thin wrappers around `fanout`, `delivery` and `notices`.
 
 `sweep` runs on beat every `PORTAL_WEBHOOK_SWEEP_SECONDS` and after each committed ticket change
-(`receivers`): it fans the new changes out to every receiving subscription and starts one
+(`receivers`; such a nudge waits, a few half seconds at most, until its change is below the
+feed's horizon): it fans the new changes out to every receiving subscription and starts one
 `deliver` task per subscription with something due. Retries are not scheduled ahead: a delivery
 waits in its row (`next_attempt_at`) and the next sweep after that time sends it.
 """
@@ -11,6 +12,8 @@ import time
 
 from celery import shared_task
 from django.conf import settings
+
+from tickets import changes
 
 from . import delivery, fanout, notices
 from .models import Subscription
@@ -22,7 +25,7 @@ PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 
 _paused_until = 0.0
 
 
-def enqueue(task, *args) -> None:
+def enqueue(task, *args, **kwargs) -> None:
     """Hand a task to the broker without making the caller wait: if the broker is down, the
     beat's next sweep does the work, and this process stops trying for a while."""
     global _paused_until
@@ -31,6 +34,7 @@ def enqueue(task, *args) -> None:
     try:
         task.apply_async(
             args=args,
+            kwargs=kwargs,
             retry_policy=PUBLISH_RETRY_POLICY,
             expires=settings.PORTAL_WEBHOOK_SWEEP_SECONDS * 6,
         )
@@ -66,8 +70,19 @@ def run_sweep(*, deliver_inline: bool = False) -> dict:
     }
 
 
-@shared_task(ignore_result=True)
-def sweep() -> dict:
+# A nudge whose change is not yet below the feed's horizon (an older transaction is still open
+# somewhere) looks again this often, this many times, before leaving it to beat.
+NUDGE_RETRY_SECONDS = 0.5
+NUDGE_RETRIES = 20
+
+
+@shared_task(bind=True, ignore_result=True)
+def sweep(self, event_id: int | None = None) -> dict | None:
+    """Beat's sweep, or a nudge for one committed event (`receivers`)."""
+    if event_id is not None and not changes.visible(event_id):
+        if self.request.retries < NUDGE_RETRIES:
+            raise self.retry(countdown=NUDGE_RETRY_SECONDS, max_retries=NUDGE_RETRIES)
+        return None
     return run_sweep()
 
 
