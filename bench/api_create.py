@@ -8,15 +8,20 @@ c, a, b, c, ...) so that a drift in the machine's speed touches all three alike:
                          transaction (the floor cost of a durable create);
   (c) `/api/v1/tickets/` the full path: key authentication, rate limit, validation, numbering,
                          the ticket service (event, citizen, deadlines), the client's
-                         submission record, `ticket_changed` after commit, the detail response.
+                         submission record, `ticket_changed` after commit, the detail response;
+  (d) with `--idempotency-key`: the same POST with a fresh `Idempotency-Key` on every request
+                         (the key's lookup, and its record and stored answer written in the
+                         ticket's transaction); its target is at least 90% of (c)'s rate.
 The comparison views are mounted only by `bench.api.settings`, never by the portal's settings.
 The server runs as in production: the default cache (API keys, rate counters) and the Celery
 broker on Redis (`--redis`, databases 14 and 15, emptied before and after; no worker consumes the
-delivery tasks during the run). `--redis ''` keeps the embedded defaults (memory, filesystem).
+delivery tasks during the run; `--redis-dbs` picks other numbers on a shared Redis). `--redis ''`
+keeps the embedded defaults (memory, filesystem).
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres .venv/bin/python bench/api_create.py \
         [--database portal_api_bench] [--seconds 20] [--rounds 4] [--connections 4] \
-        [--redis redis://127.0.0.1:6379] [--record]
+        [--redis redis://127.0.0.1:6379] [--redis-dbs 14,15] [--port 8765] \\
+        [--idempotency-key] [--record]
 
 The database named by --database is created if missing (the demo city is loaded, no tickets).
 `--record` appends the tables to bench/RESULTS.md. Besides throughput and latency, each endpoint
@@ -38,6 +43,7 @@ import sys
 import tempfile
 import time
 import urllib.request
+import uuid
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -45,7 +51,7 @@ import psycopg
 
 ROOT = Path(__file__).resolve().parent.parent
 os.environ.setdefault("DJANGO_SECRET_KEY", "bench-only-" + "x" * 50)  # DEBUG is off (settings)
-PORT = 8765
+PORT = 8765  # --port
 BODY = {
     "kind": "help",
     "category": "housing.property.plate",
@@ -61,9 +67,15 @@ wrk.headers["Content-Type"] = "application/json"
 wrk.headers["Authorization"] = "Token %(key)s"
 local template = [[%(body)s]]
 math.randomseed(%(seed)d)
+local prefix = "%(prefix)s"
+local count = 0
 request = function()
   -- residents from a pool of 1,000 mobile numbers: most are known after the first seconds
   local phone = string.format("138%%08d", math.random(0, 999))
+  if prefix ~= "" then
+    count = count + 1
+    wrk.headers["Idempotency-Key"] = prefix .. "-" .. count
+  end
   return wrk.format(nil, nil, nil, (template:gsub("PHONE", phone)))
 end
 """
@@ -99,18 +111,22 @@ def client_key(url: str) -> str:
     return out.stdout.strip().splitlines()[-1]
 
 
+REDIS_DBS = (14, 15)  # the cache's and the broker's database numbers (--redis-dbs)
+
+
 def redis_env(redis: str) -> dict:
     if not redis:
         return {}
     base = redis.rstrip("/")
-    return {"REDIS_CACHE_URL": f"{base}/14", "CELERY_BROKER_URL": f"{base}/15"}
+    cache, broker = REDIS_DBS
+    return {"REDIS_CACHE_URL": f"{base}/{cache}", "CELERY_BROKER_URL": f"{base}/{broker}"}
 
 
 def flush_redis(redis: str) -> None:
     if redis:
         import redis as redis_client
 
-        for db in (14, 15):
+        for db in set(REDIS_DBS):
             redis_client.Redis.from_url(f"{redis.rstrip('/')}/{db}").flushdb()
 
 
@@ -222,12 +238,24 @@ def combine(runs: list[dict]) -> dict:
 
 
 def main() -> int:
+    global PORT, REDIS_DBS
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--database", default="portal_api_bench")
     parser.add_argument("--seconds", type=int, default=20, help="per endpoint, over all rounds")
     parser.add_argument("--rounds", type=int, default=4)
     parser.add_argument("--redis", default="redis://127.0.0.1:6379")
     parser.add_argument("--connections", type=int, default=4)
+    parser.add_argument("--port", type=int, default=PORT, help="for gunicorn (a free local port)")
+    parser.add_argument(
+        "--redis-dbs",
+        default="14,15",
+        help="the cache's and the broker's Redis databases (emptied before and after)",
+    )
+    parser.add_argument(
+        "--idempotency-key",
+        action="store_true",
+        help="also measure (d): the create with a fresh Idempotency-Key per request",
+    )
     parser.add_argument("--record", action="store_true", help="append to bench/RESULTS.md")
     args = parser.parse_args()
     server_url = os.environ.get("DATABASE_URL", "")
@@ -237,30 +265,43 @@ def main() -> int:
     if not shutil.which("wrk"):
         print("This benchmark needs wrk: apt-get install -y wrk")
         return 2
+    PORT = args.port
+    REDIS_DBS = tuple(int(n) for n in args.redis_dbs.split(","))
     url = prepare_database(server_url, args.database)
     key = client_key(url)
     with tempfile.TemporaryDirectory() as tmp:
-        scripts = {}
-        for name in ("insert", "full"):
-            scripts[name] = Path(tmp) / f"{name}.lua"
-            scripts[name].write_text(
-                LUA % {"key": key, "body": json.dumps(BODY, ensure_ascii=False), "seed": 1}
-            )
+
+        def script(name: str, keyed: bool = False) -> str:
+            """A Lua script; a keyed one gets a prefix of its own, so no key repeats."""
+            prefix = uuid.uuid4().hex if keyed else ""
+            path = Path(tmp) / f"{name}-{prefix or 'plain'}.lua"
+            body = json.dumps(BODY, ensure_ascii=False)
+            path.write_text(LUA % {"key": key, "body": body, "seed": 1, "prefix": prefix})
+            return str(path)
+
         flush_redis(args.redis)
         server = start_server(url, args.redis)
         try:
             plan = [
-                ("(a) trivial JSON view", "/bench/trivial/", None),
-                ("(b) minimal durable insert", "/bench/insert/", str(scripts["insert"])),
-                ("(c) POST /api/v1/tickets/", "/api/v1/tickets/", str(scripts["full"])),
+                ("(a) trivial JSON view", "/bench/trivial/", lambda: None),
+                ("(b) minimal durable insert", "/bench/insert/", lambda: script("insert")),
+                ("(c) POST /api/v1/tickets/", "/api/v1/tickets/", lambda: script("full")),
             ]
-            for _label, path, script in plan:
-                run_wrk(path, 3, args.connections, script)  # warm up
+            if args.idempotency_key:
+                plan.append(
+                    (
+                        "(d) POST /api/v1/tickets/ with Idempotency-Key",
+                        "/api/v1/tickets/",
+                        lambda: script("keyed", keyed=True),
+                    )
+                )
+            for _label, path, make in plan:
+                run_wrk(path, 3, args.connections, make())  # warm up
             chunk = max(args.seconds // args.rounds, 1)
-            rounds = {label: [] for label, _path, _script in plan}
+            rounds = {label: [] for label, _path, _make in plan}
             for _ in range(args.rounds):
-                for label, path, script in plan:
-                    rounds[label].append(run_wrk(path, chunk, args.connections, script, server.pid))
+                for label, path, make in plan:
+                    rounds[label].append(run_wrk(path, chunk, args.connections, make(), server.pid))
             results = {label: combine(runs) for label, runs in rounds.items()}
         finally:
             server.send_signal(signal.SIGTERM)
@@ -275,7 +316,7 @@ def main() -> int:
 
 
 def report(results: dict, args) -> str:
-    a, b, c = results.values()
+    a, b, c, *keyed = results.values()
     lines = [
         "",
         f"### Run of {datetime.date.today():%Y-%m-%d}: wrk, 1 thread, {args.connections} "
@@ -294,7 +335,12 @@ def report(results: dict, args) -> str:
     lines += [
         "",
         f"Ratios: (c)/(b) = {c['rps'] / b['rps']:.0%} (target ≥ 50%); "
-        f"(c)/(a) = {c['rps'] / a['rps']:.0%}; (b)/(a) = {b['rps'] / a['rps']:.0%}.",
+        f"(c)/(a) = {c['rps'] / a['rps']:.0%}; (b)/(a) = {b['rps'] / a['rps']:.0%}."
+        + (
+            f" With a key: (d)/(c) = {keyed[0]['rps'] / c['rps']:.0%} (target ≥ 90%)."
+            if keyed
+            else ""
+        ),
         "",
         "CPU time per request (ms), by process group:",
         "",

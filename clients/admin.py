@@ -19,7 +19,7 @@ class ApiClientForm(forms.ModelForm):
 
     class Meta:
         model = ApiClient
-        fields = ["name", "allowed_actions", "rate_limit", "contact"]
+        fields = ["name", "allowed_actions", "rate_limit", "contact", "contact_email"]
 
 
 def _show_key(request, owner, key):
@@ -51,6 +51,7 @@ class ApiClientAdmin(admin.ModelAdmin):
             allowed_actions=form.cleaned_data["allowed_actions"],
             rate_limit=form.cleaned_data["rate_limit"],
             contact=form.cleaned_data.get("contact", ""),
+            contact_email=form.cleaned_data.get("contact_email", ""),
         )
         obj.pk, obj.user_id = client.pk, client.user_id
         obj._state.adding = False
@@ -120,14 +121,15 @@ class StaffTokenAdmin(admin.ModelAdmin):
 
 @admin.register(Submission)
 class SubmissionAdmin(admin.ModelAdmin):
-    list_display = ["ticket", "client", "channel", "created_at"]
+    list_display = ["ticket", "client", "channel", "external_id", "created_at"]
     list_filter = ["channel", "client"]
     list_select_related = ["ticket", "client"]
-    search_fields = ["ticket__number"]
+    search_fields = ["ticket__number", "=external_id"]
     readonly_fields = [
         "ticket",
         "client",
         "channel",
+        "external_id",
         "media_url",
         "device_id",
         "account_id",

@@ -59,6 +59,11 @@ class ApiClient(models.Model):
         help_text=_("Requests per period, e.g. 120/min; more are refused with HTTP 429."),
     )
     contact = models.CharField(_("contact"), max_length=200, blank=True)
+    contact_email = models.EmailField(
+        _("contact e-mail"),
+        blank=True,
+        help_text=_("Told when one of the client's webhooks is disabled after failing too long."),
+    )
     is_active = models.BooleanField(_("active"), default=True, editable=False)
     created_at = models.DateTimeField(_("registered at"), default=timezone.now, editable=False)
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True, editable=False)
@@ -132,12 +137,74 @@ class Submission(models.Model):
     media_url = models.URLField(_("media URL"), max_length=500, blank=True)
     device_id = models.CharField(_("device id"), max_length=100, blank=True)
     account_id = models.CharField(_("account id"), max_length=100, blank=True)
+    external_id = models.CharField(
+        _("client's reference"),
+        max_length=100,
+        blank=True,
+        help_text=_("The client's own id for this demand; unique per client."),
+    )
     created_at = models.DateTimeField(_("submitted at"), default=timezone.now)
 
     class Meta:
         verbose_name = _("client submission")
         verbose_name_plural = _("client submissions")
         indexes = [models.Index(fields=["client", "ticket"], name="submission_client_ticket")]
+        constraints = [
+            # Also the index behind `?external_id=`.
+            models.UniqueConstraint(
+                fields=["client", "external_id"],
+                condition=~models.Q(external_id=""),
+                name="submission_external_id_once_per_client",
+            )
+        ]
 
     def __str__(self):
         return f"{self.client} → {self.ticket_id}"
+
+
+class IdempotentRequest(models.Model):
+    """A POST sent with an `Idempotency-Key`, and the answer it got (`clients.idempotency`).
+
+    Written in the transaction of the change the request made, with the response, so a request
+    and its answer are stored together or not at all; the unique (caller, key) decides between
+    two requests that carry one key. Kept `PORTAL_IDEMPOTENCY_HOURS` (24), then swept.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("caller"),
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,  # covered by the unique (user, key)
+        help_text=_("An API client's service user or a staff user with a token."),
+    )
+    key = models.CharField(_("idempotency key"), max_length=255)
+    fingerprint = models.CharField(
+        _("request fingerprint"),
+        max_length=64,
+        help_text=_("SHA-256 of the method, path and parsed body (files by their content)."),
+    )
+    ticket = models.ForeignKey(
+        "tickets.Ticket",
+        verbose_name=_("ticket"),
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,
+    )
+    status_code = models.PositiveSmallIntegerField(_("response status"))
+    # As JSON text, not a JSON column: PostgreSQL's jsonb would reorder the keys, and the
+    # replayed body (JSON or Open311's XML) must come out as the first one did.
+    response = models.TextField(_("response body"))
+    location = models.CharField(_("response Location"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("received at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("idempotent request")
+        verbose_name_plural = _("idempotent requests")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "key"], name="idempotency_key_once_per_caller")
+        ]
+        indexes = [models.Index(fields=["created_at"], name="idempotency_created")]
+
+    def __str__(self):
+        return f"{self.user_id} · {self.key}"

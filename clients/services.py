@@ -12,6 +12,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from rest_framework import exceptions
 
 from . import keys
 from .models import CLIENT_ACTIONS, ApiClient, StaffToken, Submission, rate_validator
@@ -29,7 +31,12 @@ def _clean_actions(actions) -> list[str]:
 
 @transaction.atomic
 def api_client_create(
-    *, name: str, allowed_actions=("submit",), rate_limit: str = "120/min", contact: str = ""
+    *,
+    name: str,
+    allowed_actions=("submit",),
+    rate_limit: str = "120/min",
+    contact: str = "",
+    contact_email: str = "",
 ) -> tuple[ApiClient, str]:
     """Register a client with its service user; returns the client and its new key."""
     name = (name or "").strip()
@@ -54,6 +61,7 @@ def api_client_create(
         allowed_actions=_clean_actions(allowed_actions),
         rate_limit=rate_limit,
         contact=contact,
+        contact_email=contact_email,
     )
     return client, key
 
@@ -138,9 +146,17 @@ def staff_token_for_key(key: str) -> StaffToken | None:
 
 
 def submission_record(
-    *, ticket, client: ApiClient, channel: str, media_url="", device_id="", account_id=""
+    *,
+    ticket,
+    client: ApiClient,
+    channel: str,
+    media_url="",
+    device_id="",
+    account_id="",
+    external_id="",
 ) -> Submission:
-    """Remember which client sent `ticket`; called inside the ticket's creating transaction."""
+    """Remember which client sent `ticket`; called inside the ticket's creating transaction.
+    A reference (`external_id`) the client used already fails on the unique constraint."""
     return Submission.objects.create(
         ticket=ticket,
         client=client,
@@ -148,5 +164,30 @@ def submission_record(
         media_url=media_url or "",
         device_id=(device_id or "")[:100],
         account_id=(account_id or "")[:100],
+        external_id=external_id or "",
         created_at=ticket.submitted_at,
     )
+
+
+class ExternalIdTaken(exceptions.APIException):
+    """The client gave a reference it gave another ticket already (HTTP 409)."""
+
+    status_code = 409
+    default_code = "external_id_taken"
+    default_detail = gettext_lazy(
+        "This external_id belongs to another ticket of this client already."
+    )
+
+
+def check_external_id(client: ApiClient, external_id: str) -> None:
+    """409 if the client already has a ticket with this reference, naming the ticket."""
+    taken = (
+        Submission.objects.filter(client=client, external_id=external_id)
+        .values_list("ticket__number", flat=True)
+        .first()
+    )
+    if taken is not None:
+        raise ExternalIdTaken(
+            _("external_id %(id)s belongs to ticket %(number)s already.")
+            % {"id": external_id, "number": taken}
+        )

@@ -662,3 +662,37 @@ SUGGESTIONS_KEEP_VERSIONS = int(os.environ.get("SUGGESTIONS_KEEP_VERSIONS", "10"
 # Per-address rate of the residents' site's public suggestions (counted like the API's rates).
 SUGGESTIONS_PUBLIC_RATE = os.environ.get("SUGGESTIONS_PUBLIC_RATE", "30/min")
 # --- end of issue 14 settings -------------------------------------------------------------------
+# --- Integrations (issue 16): idempotent POSTs, the change feed, webhooks ----------------------
+INSTALLED_APPS += ["webhooks"]
+# The answer to a POST with an Idempotency-Key is replayed this long (clients.idempotency).
+PORTAL_IDEMPOTENCY_HOURS = float(os.environ.get("PORTAL_IDEMPOTENCY_HOURS", "24"))
+# Webhooks (webhooks/): beat fans new changes out and retries due deliveries this often; each
+# HTTP call has this total time limit (connect, send, answer); retries back off exponentially
+# from the base to the cap, and a delivery is given up after so many attempts; a subscription
+# failing without a success for so many hours (and at least so many attempts) is disabled and
+# its client's contact e-mailed.
+PORTAL_WEBHOOK_SWEEP_SECONDS = float(os.environ.get("WEBHOOK_SWEEP_SECONDS", "10"))
+PORTAL_WEBHOOK_TIMEOUT = float(os.environ.get("WEBHOOK_TIMEOUT_SECONDS", "10"))
+PORTAL_WEBHOOK_RETRY_BASE = float(os.environ.get("WEBHOOK_RETRY_BASE_SECONDS", "10"))
+PORTAL_WEBHOOK_RETRY_CAP = float(os.environ.get("WEBHOOK_RETRY_CAP_SECONDS", "3600"))
+PORTAL_WEBHOOK_MAX_ATTEMPTS = int(os.environ.get("WEBHOOK_MAX_ATTEMPTS", "20"))
+PORTAL_WEBHOOK_DISABLE_AFTER_HOURS = float(os.environ.get("WEBHOOK_DISABLE_AFTER_HOURS", "72"))
+PORTAL_WEBHOOK_DISABLE_MIN_FAILURES = int(os.environ.get("WEBHOOK_DISABLE_MIN_FAILURES", "20"))
+# Delivered deliveries (bodies and attempt logs) are kept this many days (hourly prune).
+PORTAL_WEBHOOK_KEEP_DAYS = float(os.environ.get("WEBHOOK_KEEP_DAYS", "90"))
+CELERY_BEAT_SCHEDULE["webhook-sweep"] = {
+    "task": "webhooks.tasks.sweep",
+    "schedule": PORTAL_WEBHOOK_SWEEP_SECONDS,
+    "options": {"expires": PORTAL_WEBHOOK_SWEEP_SECONDS},
+}
+CELERY_BEAT_SCHEDULE["webhook-prune"] = {
+    "task": "webhooks.tasks.prune",
+    "schedule": PORTAL_SWEEP_FULL_SECONDS,
+    "options": {"expires": PORTAL_SWEEP_FULL_SECONDS},
+}
+CELERY_BEAT_SCHEDULE["idempotency-expiry"] = {
+    "task": "clients.tasks.expire_idempotency_records",
+    "schedule": PORTAL_SWEEP_FULL_SECONDS,
+    "options": {"expires": PORTAL_SWEEP_FULL_SECONDS},
+}
+# --- end of issue 16 settings -------------------------------------------------------------------

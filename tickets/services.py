@@ -10,6 +10,8 @@ Invariants, for every function here:
 - the resident's notices are written with the event, in the same transaction
   (`resident_notices.write`); side effects leave only after commit (deliveries are enqueued and
   `ticket_changed` is sent from `on_commit`);
+- an adapter's record that must commit with the change (the API's idempotency record) is
+  written last, by the callbacks registered with `participants.joining`;
 - creation stores the ticket, its first event and its photos together, or nothing.
 One writer is not a workflow action: `ticket_set_publication` (what open data shows) changes no
 status and writes no event; it keeps who decided and when on the ticket.
@@ -34,6 +36,7 @@ from . import (
     events,
     lookups,
     numbering,
+    participants,
     permissions,
     publication,
     resident_notices,
@@ -101,6 +104,7 @@ def _save(ticket: Ticket, fields: list[str]) -> None:
 
 def _announce(ticket: Ticket, action: Action, event: TicketEvent) -> None:
     resident_notices.write(ticket, action, event)
+    participants.run(ticket, event)
     ticket_id, event_id = ticket.pk, event.pk
     transaction.on_commit(
         lambda: ticket_changed.send(

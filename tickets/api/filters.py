@@ -55,7 +55,14 @@ class TicketFilter(django_filters.FilterSet):
     updated_after = UtcIsoDateTimeFilter(
         field_name="updated_at",
         lookup_expr="gt",
-        help_text="only tickets changed after this time (incremental sync; order by updated_at)",
+        help_text="only tickets changed after this time; a poller keeping the highest value "
+        "seen can miss a ticket whose change committed late: follow GET /api/v1/changes/ "
+        "instead",
+    )
+    external_id = django_filters.CharFilter(
+        method="filter_external_id",
+        help_text="the ticket an API client submitted with this reference (for a client: its "
+        "own; for staff: any client's)",
     )
 
     class Meta:
@@ -68,6 +75,13 @@ class TicketFilter(django_filters.FilterSet):
     def filter_region(self, queryset, name, value):
         region = Region.objects.filter(code=value).first()
         return queryset.none() if region is None else selectors.in_region(queryset, region)
+
+    def filter_external_id(self, queryset, name, value):
+        from .scope import client_of
+
+        client = client_of(self.request)
+        mine = {"client_submission__client": client} if client is not None else {}
+        return queryset.filter(client_submission__external_id=value, **mine)
 
     def filter_overdue(self, queryset, name, value):
         overdue = Q(due_at__lt=timezone.now()) & ~Q(status=Status.CLOSED)

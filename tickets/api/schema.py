@@ -70,7 +70,8 @@ ERRORS = {
     "404": "No such object within what the caller may see.",
     "405": "The path does not take this method (no operation to list it under: see `Allow`).",
     "406": "None of the formats in Accept can be given.",
-    "409": "Not possible in the ticket's current status, or a workflow rule refuses it.",
+    "409": "Not possible in the ticket's current status, or a workflow rule refuses it; or "
+    "the client used this external_id before.",
     "415": "The request body's Content-Type is not accepted.",
     "422": "Understood but refused as a whole (e.g. an Idempotency-Key reused with another body).",
     "429": "Rate limit reached; retry after `Retry-After` seconds (also in `RateLimit`).",

@@ -12,12 +12,12 @@ ticket's detail reveals the name and number to the hotline centre and the lead u
 API client that submitted the ticket; anyone else gets them masked.
 """
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from clients.models import ApiClient, Submission
 from tickets import contact, permissions
 from tickets.contact import Contact
-from tickets.models import Ticket
+from tickets.models import Ticket, TicketEvent
 from tickets.privacy import mask_name
 from tickets.selectors import ticket_list_for
 
@@ -27,14 +27,43 @@ def client_of(request) -> ApiClient | None:
 
 
 def tickets_for(request) -> QuerySet[Ticket]:
-    client = client_of(request)
-    staff_scope = ticket_list_for(request.user)
+    return tickets_for_caller(request.user, client_of(request))
+
+
+def tickets_for_caller(user, client: ApiClient | None) -> QuerySet[Ticket]:
+    """The caller's scope; for an API client, `user` is its service user."""
+    staff_scope = ticket_list_for(user)
     if client is None:
         return staff_scope
-    own = Ticket.objects.filter(
+    own = _submitted_by(client)
+    return own if not permissions.roles_of(user) else staff_scope | own
+
+
+def _submitted_by(client: ApiClient) -> QuerySet[Ticket]:
+    return Ticket.objects.filter(
         Exists(Submission.objects.filter(client=client, ticket=OuterRef("pk")))
     )
-    return own if not permissions.roles_of(request.user) else staff_scope | own
+
+
+def events_for_caller(user, client: ApiClient | None) -> QuerySet[TicketEvent]:
+    """The trajectory events the caller sees (the change feed, webhooks): every event of the
+    tickets in a staff scope, the public events of a client's own submissions."""
+    if client is None:
+        return TicketEvent.objects.filter(ticket__in=ticket_list_for(user).values("pk"))
+    own = Q(ticket__in=_submitted_by(client).values("pk"), public=True)
+    if not permissions.roles_of(user):
+        return TicketEvent.objects.filter(own)
+    return TicketEvent.objects.filter(own | Q(ticket__in=ticket_list_for(user).values("pk")))
+
+
+def internal_ticket_ids(user, client: ApiClient | None, ticket_ids) -> set[int]:
+    """Which of these tickets the caller sees every event of (staff scope), as
+    `sees_internal_trajectory` decides for one ticket."""
+    if client is None:
+        return set(ticket_ids)
+    if not permissions.roles_of(user):
+        return set()
+    return set(ticket_list_for(user).filter(pk__in=list(ticket_ids)).values_list("pk", flat=True))
 
 
 def contact_for(request, ticket: Ticket) -> Contact:

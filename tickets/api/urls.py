@@ -3,7 +3,7 @@
 from django.urls import path
 
 from . import schema  # noqa: F401  (registers the key authentication with drf-spectacular)
-from .views import reference, stats, tickets
+from .views import changes, reference, stats, tickets
 from .views.actions import ACTION_VIEWS
 
 app_name = "api"
@@ -25,6 +25,7 @@ urlpatterns = [
         path(f"tickets/<str:number>/{name}/", view.as_view(), name=f"ticket-{name}")
         for name, view in ACTION_VIEWS.items()
     ],
+    path("changes/", changes.ChangeFeedView.as_view(), name="change-feed"),
     path("categories/", reference.CategoryTreeView.as_view(), name="category-tree"),
     path("regions/", reference.RegionTreeView.as_view(), name="region-tree"),
     path("units/", reference.UnitListView.as_view(), name="unit-list"),

@@ -1,7 +1,12 @@
-"""The trajectory (流转轨迹): an append-only log of everything that happened to a ticket."""
+"""The trajectory (流转轨迹): an append-only log of everything that happened to a ticket.
+
+It is also the change feed's log (`tickets.changes`): each event keeps the id of the transaction
+that wrote it (`txid`), so readers can take events in an order that no late commit can break.
+"""
 
 from django.conf import settings
 from django.db import models
+from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext_lazy as _
 
 from ..workflow import Action, Status
@@ -17,6 +22,21 @@ class TicketEventQuerySet(models.QuerySet):
 
     def delete(self):
         raise AppendOnlyError("ticket events are append-only")
+
+
+@deconstructible(path="tickets.models.event.CurrentTransactionId")
+class CurrentTransactionId(models.Func):
+    """The writing transaction's top-level id on PostgreSQL (`pg_current_xact_id()`, 64 bits with
+    its epoch, so it never wraps), as a bigint; 0 on SQLite, whose single writer gives ids in
+    commit order anyway."""
+
+    output_field = models.BigIntegerField()
+
+    def as_sql(self, compiler, connection, **extra_context):
+        return "0", []
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        return "(pg_current_xact_id()::text::bigint)", []
 
 
 class TicketEvent(models.Model):
@@ -55,6 +75,10 @@ class TicketEvent(models.Model):
     note = models.TextField(_("note"), blank=True)
     public = models.BooleanField(_("shown to the resident"), default=False)
     data = models.JSONField(_("details"), default=dict, blank=True)
+    # Set by the database on insert, never by Python (see `tickets.changes`).
+    txid = models.BigIntegerField(
+        _("transaction"), db_default=CurrentTransactionId(), editable=False
+    )
 
     objects = TicketEventQuerySet.as_manager()
 
@@ -70,6 +94,8 @@ class TicketEvent(models.Model):
                 condition=models.Q(public=True),
                 name="event_public_time",
             ),
+            # The change feed's order (tickets.changes).
+            models.Index(fields=["txid", "id"], name="event_change_order"),
         ]
 
     def __str__(self):

@@ -77,6 +77,7 @@ def exception_handler(exc, context):
             texts = [str(d) for d in detail]
         else:
             texts = [str(detail)]
-        status = exc.status_code if exc.status_code in (403, 404, 405, 429) else 400
+        # 409/422: the Idempotency-Key extension (a key reused for another request).
+        status = exc.status_code if exc.status_code in (403, 404, 405, 409, 422, 429) else 400
         return error_response(status, texts)
     return None

@@ -10,6 +10,7 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from clients import idempotency
 from clients.models import ApiClient, Submission
 from clients.services import client_for_key, submission_record
 from geo.coords import CoordSystem
@@ -239,42 +240,50 @@ class RequestListView(ReplicaReadsMixin, Open311View):
                 ticket=ticket, client=client, channel=Submission.Channel.OPEN311, **submission
             )
 
-        ticket = services.ticket_submit(
-            actor=client.user,
-            channel=Channel.OPEN311,
-            kind=Kind.HELP,
-            category=category,
-            region=region,
-            description=data.get("description", ""),
-            address=data.get("address_string", ""),
-            latitude=data.get("lat"),
-            longitude=data.get("long"),
-            coord_system=data.get("coord_system") or CoordSystem.WGS84,
-            # Named when the resident gave a way to reach them: a telephone number (a mobile
-            # or a landline) or an e-mail address alone, for e-mail notices.
-            anonymous=not (phone or email),
-            email_suffices=True,
-            contact_name=serializers.contact_name(
-                data.get("first_name", ""), data.get("last_name", "")
-            ),
-            contact_phone=phone,
-            contact_email=email,
-            attributes=serializers.attribute_answers(request.data),
-            photos=request.FILES.getlist("media"),
-            after_create=after_create,
+        def perform():
+            return services.ticket_submit(
+                actor=client.user,
+                channel=Channel.OPEN311,
+                kind=Kind.HELP,
+                category=category,
+                region=region,
+                description=data.get("description", ""),
+                address=data.get("address_string", ""),
+                latitude=data.get("lat"),
+                longitude=data.get("long"),
+                coord_system=data.get("coord_system") or CoordSystem.WGS84,
+                # Named when the resident gave a way to reach them: a telephone number (a mobile
+                # or a landline) or an e-mail address alone, for e-mail notices.
+                anonymous=not (phone or email),
+                email_suffices=True,
+                contact_name=serializers.contact_name(
+                    data.get("first_name", ""), data.get("last_name", "")
+                ),
+                contact_phone=phone,
+                contact_email=email,
+                attributes=serializers.attribute_answers(request.data),
+                photos=request.FILES.getlist("media"),
+                after_create=after_create,
+            )
+
+        def respond(ticket):
+            notice = _(
+                "Received as ticket %(number)s; the hotline accepts it within its time limit. "
+                "The resident tracks it with access code %(code)s."
+            ) % {"number": ticket.number, "code": ticket.access_code}
+            body = [
+                {
+                    "service_request_id": ticket.number,
+                    "service_notice": notice,
+                    "account_id": submission["account_id"] or None,
+                }
+            ]
+            return Response(body, status=status.HTTP_201_CREATED)
+
+        # The key (header `Idempotency-Key`, as on the REST API) is an extension of the spec.
+        return idempotency.respond_once(
+            request, perform=perform, respond=respond, ignore=("api_key",)
         )
-        notice = _(
-            "Received as ticket %(number)s; the hotline accepts it within its time limit. "
-            "The resident tracks it with access code %(code)s."
-        ) % {"number": ticket.number, "code": ticket.access_code}
-        body = [
-            {
-                "service_request_id": ticket.number,
-                "service_notice": notice,
-                "account_id": submission["account_id"] or None,
-            }
-        ]
-        return Response(body, status=status.HTTP_201_CREATED)
 
     def _region(self, data):
         has_point = data.get("lat") is not None and data.get("long") is not None

@@ -20,14 +20,18 @@ class Command(BaseCommand):
         )
         parser.add_argument("--rate", default="120/min", help="rate limit, e.g. 120/min")
         parser.add_argument("--contact", default="")
+        parser.add_argument(
+            "--contact-email", default="", help="told when one of its webhooks is switched off"
+        )
 
-    def handle(self, *args, name, actions, rate, contact, **options):
+    def handle(self, *args, name, actions, rate, contact, contact_email, **options):
         try:
             client, key = api_client_create(
                 name=name,
                 allowed_actions=[a.strip() for a in actions.split(",") if a.strip()],
                 rate_limit=rate,
                 contact=contact,
+                contact_email=contact_email,
             )
         except ValidationError as error:
             raise CommandError("; ".join(error.messages)) from None

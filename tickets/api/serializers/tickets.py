@@ -108,6 +108,26 @@ class TicketCreateInputSerializer(serializers.Serializer):
         required=False, default=dict,
         help_text="answers to the category's questions, keyed by question code",
     )  # fmt: skip
+    external_id = serializers.CharField(
+        max_length=100, required=False, allow_blank=True, default="",
+        help_text="the API client's own reference for this demand, unique per client (409 "
+        "external_id_taken if the client used it before); find the ticket again with "
+        "?external_id=",
+    )  # fmt: skip
+
+
+def external_id_for(ticket, client) -> str | None:
+    """The submitting client's reference, shown to that client and to staff (never to another
+    client); needs `client_submission` loaded with the ticket."""
+    from clients.models import Submission
+
+    try:
+        submission = ticket.client_submission
+    except Submission.DoesNotExist:
+        return None
+    if client is not None and submission.client_id != client.pk:
+        return None
+    return submission.external_id or None
 
 
 # --- what the schema shows of a new demand (validation is TicketCreateInputSerializer's) -------
@@ -161,11 +181,17 @@ class TicketListOutputSerializer(serializers.Serializer):
     updated_at = serializers.DateTimeField()
     due_at = serializers.DateTimeField(allow_null=True)
     overdue = serializers.SerializerMethodField()
+    external_id = serializers.SerializerMethodField(
+        help_text="the submitting API client's reference (shown to that client and to staff)"
+    )
 
     def get_contact_name(self, ticket) -> str:
         from ..scope import list_contact_name
 
         return list_contact_name(ticket)
+
+    def get_external_id(self, ticket) -> str | None:
+        return external_id_for(ticket, self.context.get("client"))
 
     def get_overdue(self, ticket) -> bool:
         return ticket.due_at is not None and ticket.due_at < self.context.get("now", timezone.now())
@@ -281,7 +307,11 @@ class TicketCreatedOutputSerializer(serializers.Serializer):
     submitted_at = serializers.DateTimeField()
     accept_due_at = serializers.DateTimeField(allow_null=True)
     attributes = serializers.DictField(child=AttributeAnswerField())
+    external_id = serializers.SerializerMethodField(help_text="the reference the client gave")
     url = serializers.SerializerMethodField(help_text="the ticket's detail in this API")
+
+    def get_external_id(self, ticket) -> str | None:
+        return self.context.get("external_id") or None
 
     def get_url(self, ticket) -> str:
         return self.context["request"].build_absolute_uri(f"/api/v1/tickets/{ticket.number}/")

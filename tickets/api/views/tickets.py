@@ -1,5 +1,6 @@
 """Tickets: list (filtered, ordered, cursor-paginated), create, retrieve, trajectory."""
 
+from django.db import IntegrityError
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -8,14 +9,15 @@ from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema
 from rest_framework import status
-from rest_framework.exceptions import PermissionDenied
+from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.filters import OrderingFilter
 from rest_framework.generics import GenericAPIView
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from clients.services import submission_record
+from clients import idempotency
+from clients.services import check_external_id, submission_record
 from portal.replica import ReplicaReadsMixin
 from tickets import files, selectors, services
 from tickets.models import Channel, Ticket
@@ -46,6 +48,7 @@ DETAIL_RELATED = [
     "suggested_unit",
     "urgency",
     "duplicate_of",
+    "client_submission",
 ]
 
 
@@ -80,7 +83,9 @@ class TicketListCreateView(ReplicaReadsMixin, GenericAPIView):
     serializer_class = TicketListOutputSerializer  # for the schema's list operation
 
     def get_queryset(self):
-        return tickets_for(self.request).select_related("category", "region", "lead_unit")
+        return tickets_for(self.request).select_related(
+            "category", "region", "lead_unit", "client_submission"
+        )
 
     @extend_schema(
         operation_id="tickets_list",
@@ -91,7 +96,7 @@ class TicketListCreateView(ReplicaReadsMixin, GenericAPIView):
     def get(self, request):
         queryset = self.filter_queryset(self.get_queryset())
         page = self.paginate_queryset(queryset)
-        context = {"request": request, "now": timezone.now()}
+        context = {"request": request, "now": timezone.now(), "client": client_of(request)}
         data = TicketListOutputSerializer(page, many=True, context=context).data
         return self.get_paginated_response(data)
 
@@ -106,6 +111,7 @@ class TicketListCreateView(ReplicaReadsMixin, GenericAPIView):
             ),
             "multipart/form-data": TicketCreateForm,
         },
+        parameters=[idempotency.PARAMETER],
         responses={201: TicketCreatedOutputSerializer},
         tags=["tickets"],
     )
@@ -117,23 +123,45 @@ class TicketListCreateView(ReplicaReadsMixin, GenericAPIView):
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         attributes = data.pop("attributes")
-        after_create = None
-        if client is not None:
-
-            def after_create(ticket):
-                submission_record(ticket=ticket, client=client, channel=Channel.API)
-
+        external_id = data.pop("external_id")
+        if external_id and client is None:
+            raise ValidationError(
+                {"external_id": [_("Only an API client gives its own reference for a ticket.")]}
+            )
         photos = request.FILES.getlist("photos")
-        ticket = services.ticket_submit(
-            actor=request.user,
-            channel=Channel.API,
-            photos=photos,
-            attributes=attributes,
-            after_create=after_create,
-            **data,
-        )
-        body = TicketCreatedOutputSerializer(ticket, context={"request": request}).data
-        return Response(body, status=status.HTTP_201_CREATED, headers={"Location": body["url"]})
+
+        def perform():
+            after_create = None
+            if external_id:
+                check_external_id(client, external_id)
+            if client is not None:
+
+                def after_create(ticket):
+                    submission_record(
+                        ticket=ticket, client=client, channel=Channel.API, external_id=external_id
+                    )
+
+            try:
+                return services.ticket_submit(
+                    actor=request.user,
+                    channel=Channel.API,
+                    photos=photos,
+                    attributes=attributes,
+                    after_create=after_create,
+                    **data,
+                )
+            except IntegrityError:
+                # Another request with this reference committed first.
+                check_external_id(client, external_id)
+                raise
+
+        def respond(ticket):
+            body = TicketCreatedOutputSerializer(
+                ticket, context={"request": request, "external_id": external_id}
+            ).data
+            return Response(body, status=status.HTTP_201_CREATED, headers={"Location": body["url"]})
+
+        return idempotency.respond_once(request, perform=perform, respond=respond)
 
 
 class TicketDetailView(APIView):
