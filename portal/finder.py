@@ -50,21 +50,24 @@ def readings(char: str) -> frozenset[str]:
 class Text:
     """A name prepared for matching: its normal form and the readings of each character."""
 
-    __slots__ = ("initials", "plain", "syllables")
+    __slots__ = ("initials", "plain", "starts", "syllables")
 
     def __init__(self, text: str):
         self.plain = normalise(text)
         chars = [c for c in self.plain if not c.isspace()]
         self.syllables = tuple(readings(c) for c in chars)
-        self.initials = frozenset(r[0] for syllable in self.syllables for r in syllable)
+        starts: dict[str, list[int]] = {}
+        for position, syllable in enumerate(self.syllables):
+            for initial in {r[0] for r in syllable}:
+                starts.setdefault(initial, []).append(position)
+        self.starts = starts  # initial letter → the syllables that can begin with it
+        self.initials = frozenset(starts)
 
     def spelled_from(self, word: str) -> int | None:
         """The first syllable from which `word` spells the beginnings of consecutive
         syllables ("nq" from 0 in 暖气), or None."""
-        if word[0] not in self.initials:
-            return None
         failed: set[tuple[int, int]] = set()
-        for start in range(len(self.syllables)):
+        for start in self.starts.get(word[0], ()):
             if self._spells(word, 0, start, failed):
                 return start
         return None
@@ -115,30 +118,45 @@ class Entry:
 
 
 class _Prepared:
-    __slots__ = ("entry", "keywords", "names", "path", "variants")
+    __slots__ = ("entry", "initials", "keywords", "names", "path", "text", "variants")
 
-    def __init__(self, entry: Entry):
+    def __init__(self, entry: Entry, text_of):
         self.entry = entry
-        self.names = [Text(n) for n in entry.names if n]
-        self.keywords = [Text(k) for k in entry.keywords if k]
-        self.path = [Text(p) for p in entry.path if p]
+        self.names = [text_of(n) for n in entry.names if n]
+        self.keywords = [text_of(k) for k in entry.keywords if k]
+        self.path = [text_of(p) for p in entry.path if p]
+        texts = [*self.names, *self.keywords, *self.path]
+        # For a quick "no": a word is in none of the texts and cannot spell their pinyin.
+        self.text = "\x1f".join(t.plain for t in texts)
+        self.initials = frozenset().union(*(t.initials for t in texts))
         variants = {normalise(n) for n in (*entry.names, *entry.short) if n}
         self.variants = sorted((v for v in variants if len(v) >= 2), key=len, reverse=True)
 
-    def tier(self, word: str, *, paths: bool) -> int | None:
-        best = _best(word, self.names)
+    def tier(self, word: str, *, paths: bool, memo: dict) -> int | None:
+        if word not in self.text and word[0] not in self.initials:
+            return None
+        best = _best(word, self.names, memo)
         if best is not None and best <= CONTAINS:
             return best
-        if _best(word, self.keywords) is not None:
+        if _best(word, self.keywords, memo) is not None:
             return KEYWORD
-        if paths and _best(word, self.path) is not None:
+        if paths and _best(word, self.path, memo) is not None:
             return PATH
         return None
 
 
-def _best(word: str, texts: list[Text]) -> int | None:
-    tiers = [t for t in (text.tier(word) for text in texts) if t is not None]
-    return min(tiers) if tiers else None
+def _best(word: str, texts: list[Text], memo: dict) -> int | None:
+    """The best tier of `word` among `texts`; `memo` keeps each text's answer for the search
+    (a street's name is in the path of each of its communities)."""
+    best = None
+    for text in texts:
+        key = (id(text), word)
+        if key not in memo:
+            memo[key] = text.tier(word)
+        tier = memo[key]
+        if tier is not None and (best is None or tier < best):
+            best = tier
+    return best
 
 
 def words_of(query: str) -> list[str]:
@@ -149,7 +167,15 @@ class Index:
     """Entries to search by typing, in memory."""
 
     def __init__(self, entries: Iterable[Entry]):
-        self._entries = [_Prepared(e) for e in entries]
+        texts: dict[str, Text] = {}  # one Text per distinct name, shared by the entries
+
+        def text_of(name: str) -> Text:
+            found = texts.get(name)
+            if found is None:
+                found = texts[name] = Text(name)
+            return found
+
+        self._entries = [_Prepared(e, text_of) for e in entries]
 
     def __len__(self) -> int:
         return len(self._entries)
@@ -160,11 +186,11 @@ class Index:
         words = words_of(query)
         if not words:
             return []
-        scored = []
+        scored, memo = [], {}
         for prepared in self._entries:
             score = 0
             for word in words:
-                tier = prepared.tier(word, paths=paths)
+                tier = prepared.tier(word, paths=paths, memo=memo)
                 if tier is None:
                     break
                 score += tier
