@@ -109,7 +109,7 @@
     if (repeat) {
       summary.append(element("strong", { class: "repeat" }, label("label-repeat-call")));
     } else if (answer.recent) {
-      const text = label("label-recent").replace("%(n)s", answer.recent);
+      const text = label("label-recent").replace("{n}", answer.recent);
       summary.append(element("strong", { class: "recent" }, text));
     } else if (!answer.tickets.length) {
       summary.textContent = label("label-no-history");
