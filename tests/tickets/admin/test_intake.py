@@ -99,6 +99,15 @@ def test_operators_see_two_endings_and_dispatchers_three(desk, taxonomy):
     assert 'value="dispatch"' in dispatcher and 'value="accept"' in dispatcher
 
 
+@pytest.mark.parametrize(
+    ("role", "linked"),
+    [("operator", True), ("dispatcher", True), ("handler", False), ("analyst", False)],
+)
+def test_the_admin_index_leads_call_takers_to_the_desk(client, staff, role, linked):
+    client.force_login(staff[role])
+    assert (f'href="{URL}"' in client.get("/admin/").content.decode()) is linked
+
+
 @pytest.mark.parametrize("role", ["handler", "analyst", "callback", "supervisor"])
 def test_the_desk_and_its_helpers_are_for_operators_and_dispatchers(client, staff, role):
     client.force_login(staff[role])
