@@ -158,14 +158,15 @@ def _build(request, data) -> Desk:
                 data["region"], data["place_query"] = named[0].code, place_label(named[0])
                 above = {r.pk for r in named[0].lineage()}
                 desk.address_places = [r for r in named[1:] if r.pk not in above]
+    tickets = selectors.ticket_list_for(request.user)
     desk.phone = phone_or_none(data.get("contact_phone"))
     if desk.phone:
-        _caller(desk, data, address)
+        _caller(desk, data, address, tickets)
     description = data.get("description", "").strip()
     if description:
         desk.suggestions = suggestions_for(
             user=request.user,
-            tickets=selectors.ticket_list_for(request.user),
+            tickets=tickets,
             description=description,
             region=desk.region,
             phone=desk.phone or "",
@@ -179,23 +180,26 @@ def _build(request, data) -> Desk:
     return desk
 
 
-def _caller(desk: Desk, data, address: str) -> None:
-    desk.history = list(selectors.caller_history(desk.phone))
-    desk.repeats = {
-        t.pk for t in selectors.likely_repeats(desk.phone, category=desk.category, address=address)
-    }
-    desk.recent = _recent_count(desk.phone)
+def _caller(desk: Desk, data, address: str, tickets) -> None:
+    """The caller's earlier tickets within the user's scope (the hotline's: all), the likely
+    repeats among them, and their name as the portal knows it."""
+    desk.history = list(selectors.caller_history(desk.phone, tickets=tickets))
+    repeats = selectors.likely_repeats(
+        desk.phone, category=desk.category, address=address, tickets=tickets
+    )
+    desk.repeats = {t.pk for t in repeats}
+    desk.recent = _recent_count(desk.phone, tickets)
     if not data.get("contact_name", "").strip() and not data.get("anonymous"):
         name = Citizen.objects.filter(phone=desk.phone).values_list("name", flat=True).first()
         if name:
             data["contact_name"] = name
 
 
-def _recent_count(phone: str) -> int:
+def _recent_count(phone: str, tickets) -> int:
     since = timezone.now() - selectors.REPEAT_WINDOW
-    return Ticket.objects.filter(citizen__phone=phone, submitted_at__gte=since).aggregate(
-        n=Count("pk")
-    )["n"]
+    return tickets.filter(citizen__phone=phone, submitted_at__gte=since).aggregate(n=Count("pk"))[
+        "n"
+    ]
 
 
 def _rules(now) -> dict:
@@ -395,12 +399,14 @@ def intake_history_view(ma):
         phone = phone_or_none(request.GET.get("phone", ""))
         if phone is None:
             return JsonResponse({"phone": None, "tickets": [], "name": "", "recent": 0})
+        tickets = selectors.ticket_list_for(request.user)
         category = _category(request.GET.get("category"))
         address = request.GET.get("address", "").replace("\x00", "")[:200]
-        repeats = {
-            t.pk for t in selectors.likely_repeats(phone, category=category, address=address)
-        }
-        tickets = [
+        repeats = selectors.likely_repeats(
+            phone, category=category, address=address, tickets=tickets
+        )
+        repeats = {t.pk for t in repeats}
+        rows = [
             {
                 "number": t.number,
                 "url": reverse("admin:tickets_ticket_change", args=[t.pk]),
@@ -410,12 +416,11 @@ def intake_history_view(ma):
                 "address": t.address,
                 "repeat": t.pk in repeats,
             }
-            for t in selectors.caller_history(phone)
+            for t in selectors.caller_history(phone, tickets=tickets)
         ]
         name = Citizen.objects.filter(phone=phone).values_list("name", flat=True).first() or ""
-        return JsonResponse(
-            {"phone": phone, "tickets": tickets, "name": name, "recent": _recent_count(phone)}
-        )
+        recent = _recent_count(phone, tickets)
+        return JsonResponse({"phone": phone, "tickets": rows, "name": name, "recent": recent})
 
     return view
 
