@@ -29,13 +29,21 @@ def in_effect(day: date | None = None) -> Q:
     return Q(effective_from__lte=day) & (Q(valid_until__isnull=True) | Q(valid_until__gte=day))
 
 
-def searchable(*, audience: str = "public", user=None, day: date | None = None) -> QuerySet:
+def searchable(
+    *, audience: str = "public", user=None, day: date | None = None, expired: bool = False
+) -> QuerySet:
     """Published articles in effect today; public ones only for the public (and for a `user`
-    who is not active staff)."""
+    who is not active staff). `expired`: those past their last valid day too (staff only)."""
     if audience not in AUDIENCES:
         raise ValueError(f"audience must be one of {AUDIENCES}")
-    articles = Article.objects.filter(in_effect(day), status=Status.PUBLISHED)
-    if audience == "public" or (user is not None and not _is_staff(user)):
+    staff = audience == "staff" and (user is None or _is_staff(user))
+    if expired and staff:
+        articles = Article.objects.filter(
+            effective_from__lte=day or timezone.localdate(), status=Status.PUBLISHED
+        )
+    else:
+        articles = Article.objects.filter(in_effect(day), status=Status.PUBLISHED)
+    if not staff:
         articles = articles.filter(audience=Audience.PUBLIC)
     return articles
 
@@ -92,12 +100,15 @@ def article_search(
     category=None,
     region=None,
     limit: int = 5,
+    expired: bool = False,
 ) -> list[Article]:
     """The articles that best answer `query`, best first (published, in effect; public only for
     audience "public"). `category` (a Category or id) ranks the articles about it first;
     `region` (a Region or id) leaves out articles for other places. With no usable words in the
-    query, the category's articles are listed by how often they answered calls."""
-    articles = for_place(searchable(audience=audience, user=user), region)
+    query, the category's articles are listed by how often they answered calls. `expired`
+    (staff only): articles past their last valid day are found too, for the desk to show them
+    flagged (`Article.expired()`; they cannot answer a call)."""
+    articles = for_place(searchable(audience=audience, user=user, expired=expired), region)
     boost = about_category(category)
     concepts = text.query_concepts(query or "")
     if not concepts:

@@ -24,12 +24,16 @@ class PortalAdminSite(admin.AdminSite):
 
     def index(self, request, extra_context=None):
         from analytics.staff import may_analyse
+        from tickets.models import Ticket
+        from tickets.permissions import can
         from tickets.queues import queue_counts
+        from tickets.workflow import Action
 
         extra_context = {
             **(extra_context or {}),
             "queues": queue_counts(request.user),
             "may_analyse": may_analyse(request.user),
+            "may_take_calls": can(request.user, Ticket(), Action.PHONE_INTAKE),
         }
         return super().index(request, extra_context)
 

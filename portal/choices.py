@@ -2,9 +2,8 @@
 community). Both the submission form and its JSON helpers read them here, so the lists a script
 fills in are exactly the lists the server accepts."""
 
-from django.db.models import Case, IntegerField, Q, Value, When
-
 from departments.models import Region
+from departments.place_finder import place_search, places_in
 from tickets.models import Category
 
 PLACE_RESULTS = 10
@@ -61,23 +60,14 @@ def region_children_of_code(code: str) -> list[Region] | None:
 
 
 def find_places(query: str, limit: int = PLACE_RESULTS) -> list[Region]:
-    """Districts, streets and communities whose Chinese or English name contains `query`:
-    names that start with it first, then streets before communities, by code (one query).
-    Each comes with the places above it, to be shown as "胜古南社区 · 和平街街道 · 朝阳区" and
-    to fill the three lists."""
-    query = " ".join(query.split())[:40]
-    if not query:
-        return []
-    matches = Q(name__icontains=query) | Q(name_en__icontains=query)
-    starts = Q(name__istartswith=query) | Q(name_en__istartswith=query)
-    return list(
-        Region.objects.filter(matches, level__gte=Region.Level.DISTRICT)
-        .select_related("parent__parent__parent")
-        .annotate(
-            prefix=Case(When(starts, then=Value(0)), default=Value(1), output_field=IntegerField())
-        )
-        .order_by("prefix", "level", "code")[:limit]
-    )
+    """Districts, streets and communities found by what the resident typed: part of the
+    Chinese or English name, or its pinyin ("hpj", "hepingjie"), names that start with it first,
+    then streets before communities, by code; when no name contains it, the places it names (an
+    address: "和平街15号楼" finds 和平街街道). The same search as the call-taker's desk
+    (`departments.place_finder`), without the desk's search by the names above a place. Each
+    comes with the places above it, to be shown as "胜古南社区 · 和平街街道 · 朝阳区" and to fill
+    the three lists."""
+    return place_search(query, limit=limit, paths=False) or places_in(query, limit=limit)
 
 
 def place_option(region: Region) -> dict:

@@ -90,6 +90,13 @@ class ArticleOutput(serializers.Serializer):
     url = serializers.CharField()
 
 
+class StaffArticleOutput(ArticleOutput):
+    expired = serializers.BooleanField(
+        help_text="past its last valid day: shown so the operator knows, never read out (the "
+        "services refuse to answer with it)"
+    )
+
+
 class SimilarTicketOutput(serializers.Serializer):
     number = serializers.CharField()
     status = serializers.ChoiceField(choices=Status.choices)
@@ -126,7 +133,7 @@ class SuggestionOutput(serializers.Serializer):
     unit = RefSerializer(
         allow_null=True, help_text="the dispatch catalogue's unit for the first category"
     )
-    articles = ArticleOutput(many=True)
+    articles = StaffArticleOutput(many=True)
     similar = SimilarTicketOutput(many=True, help_text="open tickets nearby saying the same")
     caller = CallerOutput(allow_null=True, help_text="null without a phone number")
     model = ModelOutput(allow_null=True, help_text="the classifier version; null before training")

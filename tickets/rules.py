@@ -4,7 +4,8 @@ The workflow (`workflow.py`) says which actions a status allows and `permissions
 them; the rules here say what else must hold: a unit returns a ticket only within its return
 window and only once, one extension request waits for a decision at a time, a decision needs a
 request, a resident asks to reopen once, only a consultation is answered directly, and the lead
-unit's actions need a lead unit.
+unit's actions need a lead unit; at phone intake, the urgency follows the category and may be
+raised, never lowered.
 
 One place decides: the services call `check()` inside their transaction, before writing, and
 the ticket page and the API's `actions` list ask `refusal()` (through `permissions.may`) before
@@ -17,8 +18,8 @@ from functools import cached_property
 from django.utils.translation import gettext as _
 
 from .exceptions import RuleViolation
-from .models import Assignment, Extension, Kind
-from .workflow import Action
+from .models import Assignment, Extension, Kind, Ticket
+from .workflow import Action, Status
 
 LEAD_ACTIONS = frozenset(
     {Action.RETURN, Action.SIGN_AND_CONTACT, Action.REQUEST_EXTENSION, Action.REPLY}
@@ -94,3 +95,33 @@ def check(ticket, action: Action, facts: Facts, *, now: datetime) -> None:
     reason = refusal(ticket, action, facts, now=now)
     if reason is not None:
         raise RuleViolation(reason)
+
+
+# -- a call at the desk ---------------------------------------------------------------------------
+
+
+def refusal_for_call(kind: str, action: Action, *, now: datetime) -> str | None:
+    """Why a new call of `kind` cannot end with `action` (answered directly, dispatched) at the
+    desk: the ticket-state rule above, asked of the ticket the call would create. The desk asks
+    it for every kind to offer its endings; the services that record and end a call ask it
+    before writing."""
+    ticket = Ticket(kind=kind, status=Status.ACCEPTED)
+    return refusal(ticket, action, Facts(ticket, assignments=[], extensions=[]), now=now)
+
+
+def urgency_refusal(category, urgency) -> str | None:
+    """Why a call about `category` cannot be given `urgency`: a phone ticket takes its
+    category's urgency class, or a more urgent one (a lower rank: shorter limits), never a less
+    urgent one. None when either is missing (the category's class is then used)."""
+    if category is None or urgency is None or category.urgency is None:
+        return None
+    if urgency.rank > category.urgency.rank:
+        return _(
+            "“%(category)s” is at least “%(default)s”: the urgency can be raised, not lowered."
+        ) % {"category": category.display_name, "default": category.urgency.name}
+    return None
+
+
+def urgencies_allowed(category, classes) -> list:
+    """The urgency classes among `classes` a call about `category` may be given."""
+    return [u for u in classes if urgency_refusal(category, u) is None]

@@ -13,12 +13,16 @@ Invariants, for every function here:
 - an adapter's record that must commit with the change (the API's idempotency record) is
   written last, by the callbacks registered with `participants.joining`;
 - creation stores the ticket, its first event and its photos together, or nothing.
+Two writers end a phone call in one step, each in one transaction of two actions (so two events):
+`ticket_answer_call` (phone intake, then answer directly) and `ticket_dispatch_call` (phone
+intake, then dispatch); they check everything before writing and store both steps or nothing.
 One writer is not a workflow action: `ticket_set_publication` (what open data shows) changes no
 status and writes no event; it keeps who decided and when on the ticket.
 Errors: ValidationError for bad input (naming the field), TransitionNotAllowed / RuleViolation
 (HTTP 409) and NotPermitted (403) from `tickets.exceptions`.
 """
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.core.exceptions import ValidationError
@@ -201,25 +205,147 @@ def ticket_submit(
 def ticket_create_from_call(
     *, actor, urgency=None, photos=(), suggestion: str = "", **data
 ) -> Ticket:
-    """An operator's record of a phone call: the ticket starts `accepted`, classified.
+    """An operator's record of a phone call: the ticket starts `accepted`, classified, for the
+    dispatchers.
 
-    `suggestion` is the token the suggestions endpoint answered with (what it showed the
-    operator); when given, it is recorded beside the category chosen (`suggestions.records`).
+    `urgency` (an UrgencyClass, optional) may raise the category's class, never lower it
+    (`rules.urgency_refusal`). `suggestion` is the token the suggestions endpoint answered with
+    (what it showed the operator); when given, it is recorded beside the category chosen
+    (`suggestions.records`).
     """
+    call = _phone_call(actor, data, urgency=urgency, photos=photos, suggestion=suggestion)
+    with transaction.atomic(durable=True):
+        return _record_call(call, actor)
+
+
+def ticket_answer_call(
+    *,
+    actor,
+    article,
+    answer: str = "",
+    urgency=None,
+    photos=(),
+    suggestion: str = "",
+    **data,
+) -> Ticket:
+    """A consultation answered on the spot from the knowledge base: the call is recorded (as
+    `ticket_create_from_call`) and closed as answered citing `article` (as
+    `ticket_answer_directly`) in one transaction, so either both happen or nothing is stored.
+    The kind must allow a direct answer (`rules.refusal_for_call`) and the article must be
+    citable; both are checked before anything is written, and again by the answering step."""
+    errors: dict = {}
+    try:
+        knowledge.citable_article(article)
+    except ValidationError as error:
+        errors.update(error.message_dict)
+    call = _phone_call(
+        actor,
+        data,
+        urgency=urgency,
+        photos=photos,
+        suggestion=suggestion,
+        ending=Action.ANSWER_DIRECTLY,
+        errors=errors,
+    )
+    with transaction.atomic(durable=True):
+        ticket = _record_call(call, actor)
+        return _answer_directly(ticket_id=ticket.pk, actor=actor, answer=answer, article=article)
+
+
+def ticket_dispatch_call(
+    *,
+    actor,
+    lead,
+    co_units=(),
+    note: str = "",
+    urgency=None,
+    photos=(),
+    suggestion: str = "",
+    **data,
+) -> Ticket:
+    """A call recorded and dispatched at once, by a dispatcher: `ticket_create_from_call` and
+    `ticket_dispatch` to `lead` (and `co_units`) in one transaction, so either both happen or
+    nothing is stored. The unit is checked before anything is written."""
+    errors: dict = {}
+    try:
+        lead = _unit(lead, "lead")
+    except ValidationError as error:
+        errors.update(error.message_dict)
+    call = _phone_call(
+        actor,
+        data,
+        urgency=urgency,
+        photos=photos,
+        suggestion=suggestion,
+        ending=Action.DISPATCH,
+        errors=errors,
+    )
+    with transaction.atomic(durable=True):
+        ticket = _record_call(call, actor)
+        return _dispatch(ticket_id=ticket.pk, actor=actor, lead=lead, co_units=co_units, note=note)
+
+
+@dataclass(frozen=True)
+class _Call:
+    """A phone call checked and numbered, ready to be stored."""
+
+    cleaned: dict
+    images: list
+    urgency: object
+    shown: object  # suggestion_records.Shown or None
+    number: str
+    at: datetime
+
+
+def _phone_call(
+    actor, data, *, urgency, photos, suggestion, ending: Action | None = None, errors=None
+) -> _Call:
+    """Check everything a call brings before writing anything: the actor may take calls (and
+    end them with `ending`), the intake fields, the urgency against the category, the kind
+    against the ending, the suggestion token, the photos. All field errors are raised together
+    (with `errors` the caller found already); then the ticket number is taken."""
     permissions.check(actor, Ticket(number=""), Action.PHONE_INTAKE)
-    cleaned = clean_intake({**data, "channel": Channel.PHONE})
-    shown = suggestion_records.shown_from_token(suggestion) if suggestion else None
-    images = _clean_photos(photos)
+    if ending is not None:
+        permissions.check(actor, Ticket(number="", status=Status.ACCEPTED), ending)
+    errors = dict(errors or {})
     now = timezone.now()
-    number = numbering.next_number(now)
-    return _create(
-        cleaned,
-        images,
-        number=number,
+    cleaned = None
+    try:
+        cleaned = clean_intake({**data, "channel": Channel.PHONE})
+    except ValidationError as error:
+        errors.update(error.message_dict)
+    if cleaned is not None and (reason := rules.urgency_refusal(cleaned["category"], urgency)):
+        errors["urgency"] = [reason]
+    refusal = None
+    if ending is not None and data.get("kind") in Kind.values:
+        refusal = rules.refusal_for_call(data["kind"], ending, now=now)
+    if refusal:
+        errors["kind"] = [refusal]
+    shown = images = None
+    try:
+        shown = suggestion_records.shown_from_token(suggestion) if suggestion else None
+    except ValidationError as error:
+        errors.update(error.message_dict)
+    try:
+        images = _clean_photos(photos)
+    except ValidationError as error:
+        errors.update(error.message_dict)
+    _raise_if(errors)
+    return _Call(cleaned, images, urgency, shown, numbering.next_number(now), now)
+
+
+def _record_call(call: _Call, actor) -> Ticket:
+    """Store a checked call (inside the caller's transaction) with its first event and, when
+    suggestions were shown, what they were beside the category chosen."""
+    shown = call.shown
+    return _insert(
+        call.cleaned,
+        call.images,
+        number=call.number,
         action=Action.PHONE_INTAKE,
         actor=actor,
-        at=now,
-        urgency=urgency,
+        at=call.at,
+        urgency=call.urgency,
         after_create=None
         if shown is None
         else lambda ticket: suggestion_records.record(
@@ -274,9 +400,14 @@ def _clean_photos(photos) -> list:
 
 
 @transaction.atomic(durable=True)
-def _create(
+def _create(cleaned, images, **kwargs) -> Ticket:
+    return _insert(cleaned, images, **kwargs)
+
+
+def _insert(
     cleaned, images, *, number, action, actor, at, urgency=None, after_create=None
 ) -> Ticket:
+    """Store a new ticket with its photos and first event, inside the caller's transaction."""
     from portal.models import Citizen
 
     region: Region = cleaned["region"]
@@ -437,6 +568,10 @@ def ticket_answer_directly(*, ticket_id: int, actor, answer: str = "", article=N
     answered with: it must be published and in effect; it is cited in the event (the public
     trajectory names its title, `data["article"]`), counted as one use, and its public link goes
     to the resident. `answer` (what the operator said) is required without an article."""
+    return _answer_directly(ticket_id=ticket_id, actor=actor, answer=answer, article=article)
+
+
+def _answer_directly(*, ticket_id: int, actor, answer: str, article) -> Ticket:
     ticket = _lock(ticket_id)
     old, new = _transition(ticket, actor, Action.ANSWER_DIRECTLY)
     errors: dict = {}
@@ -553,6 +688,10 @@ def ticket_dispatch(*, ticket_id: int, actor, lead, co_units=(), note: str = "")
 
     A street office's district government is informed (it sees the ticket, need not act).
     """
+    return _dispatch(ticket_id=ticket_id, actor=actor, lead=lead, co_units=co_units, note=note)
+
+
+def _dispatch(*, ticket_id: int, actor, lead, co_units, note: str) -> Ticket:
     ticket = _lock(ticket_id)
     old, new = _transition(ticket, actor, Action.DISPATCH)
     lead = _unit(lead, "lead")

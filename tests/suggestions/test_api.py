@@ -243,6 +243,36 @@ def test_articles_come_from_the_knowledge_base_search(trained, operator, staff, 
     assert [a["id"] for a in residents.json()["articles"]] == [public.pk]
 
 
+def test_staff_see_an_expired_article_flagged_and_residents_do_not_see_it(
+    trained, operator, staff, units, taxonomy
+):
+    """The desk shows that an answer exists but is past its last valid day (its unit must
+    review it); the residents' variant only offers articles in effect."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from knowledge import services as knowledge
+
+    editor, today = staff["supervisor"], timezone.localdate()
+    article = knowledge.article_create(
+        actor=editor,
+        title="暖气片不热怎么办",
+        body="先放气，仍不热请联系供热单位。",
+        keywords="暖气不热 暖气片",
+        owner=units["street"],
+        categories=[taxonomy["radiator"]],
+        effective_from=today - timedelta(days=60),
+        valid_until=today - timedelta(days=1),
+    )
+    knowledge.article_submit(article_id=article.pk, actor=editor)
+    knowledge.article_publish(article_id=article.pk, actor=editor)
+    (shown,) = operator.post(URL, {"description": "暖气片不热"}).json()["articles"]
+    assert (shown["id"], shown["expired"]) == (article.pk, True)
+    residents = APIClient().post(PUBLIC_URL, {"description": "暖气片不热"}, format="json")
+    assert residents.json()["articles"] == []
+
+
 # -- the residents' site ----------------------------------------------------------------------
 
 

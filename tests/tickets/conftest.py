@@ -3,6 +3,11 @@
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+# Fixtures of other test packages used here: the knowledge base's articles (answering a call),
+# the suggestions' small taxonomy and its classifier (the call-taker's desk).
+from tests.knowledge.conftest import editor, write  # noqa: F401
+from tests.suggestions.conftest import fresh_registry, taxonomy, trained  # noqa: F401
+
 from ..conftest import image_bytes
 
 

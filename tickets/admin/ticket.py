@@ -25,7 +25,7 @@ from ..models import Ticket
 from ..phones import phone_or_none
 from ..selectors import ticket_list_for
 from ..workflow import Action
-from . import filters, views
+from . import filters, intake_views, views
 from .forms import BulkDispatchForm, BulkSuggestedDispatchForm
 from .paginator import CappedCountPaginator
 
@@ -229,11 +229,16 @@ class TicketAdmin(admin.ModelAdmin):
         prefix = f"{self.opts.app_label}_{self.opts.model_name}"
         wrap = self.admin_site.admin_view
         return [
-            path("intake/", wrap(views.intake_view(self)), name=f"{prefix}_intake"),
+            path("intake/", wrap(intake_views.intake_view(self)), name=f"{prefix}_intake"),
             path(
                 "intake/history/",
-                wrap(views.intake_history_view(self)),
+                wrap(intake_views.intake_history_view(self)),
                 name=f"{prefix}_intake_history",
+            ),
+            path(
+                "intake/find/",
+                wrap(intake_views.intake_find_view(self)),
+                name=f"{prefix}_intake_find",
             ),
             path("export.csv", wrap(views.export_view(self)), name=f"{prefix}_export"),
             path(

@@ -7,7 +7,7 @@ import io
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import Http404, HttpResponseRedirect, JsonResponse
+from django.http import Http404
 from django.http.response import StreamingHttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -24,10 +24,8 @@ from .. import deidentify, files, permissions, publication, rules, selectors, se
 from ..contact import contact_for
 from ..exceptions import RuleViolation, TicketError
 from ..models import Category, Ticket, UrgencyClass
-from ..phones import phone_or_none
 from ..workflow import Action, Status
 from .forms import ACTION_FORMS, PublicationForm
-from .intake import IntakeForm
 
 # -- the ticket page ---------------------------------------------------------------------------
 
@@ -293,92 +291,6 @@ def publication_view(ma):
             "photos": list(ticket.attachments.order_by("created_at", "pk")),
         }
         return TemplateResponse(request, "admin/tickets/ticket/publication.html", context)
-
-    return view
-
-
-# -- phone intake --------------------------------------------------------------------------------
-
-
-def _may_intake(request):
-    if not permissions.can(request.user, Ticket(), Action.PHONE_INTAKE):
-        raise PermissionDenied
-
-
-def intake_view(ma):
-    def view(request):
-        _may_intake(request)
-        form = IntakeForm(request.POST or None, request.FILES or None)
-        history, repeats = [], []
-        if request.method == "POST" and form.is_valid():
-            data = form.service_arguments()
-            if "check" not in request.POST:
-                try:
-                    ticket = services.ticket_create_from_call(actor=request.user, **data)
-                except ValidationError as error:
-                    form.apply_service_errors(error)
-                else:
-                    messages.success(
-                        request,
-                        _("Ticket %(number)s created from the call.") % {"number": ticket.number},
-                    )
-                    return HttpResponseRedirect(
-                        reverse("admin:tickets_ticket_change", args=[ticket.pk])
-                    )
-        phone = form.phone_for_history()
-        if phone:
-            history = list(selectors.caller_history(phone))
-            repeats = list(
-                selectors.likely_repeats(
-                    phone,
-                    category=form.cleaned_or_initial("category"),
-                    address=form.cleaned_or_initial("address") or "",
-                )
-            )
-        context = {
-            **ma.admin_site.each_context(request),
-            "opts": ma.opts,
-            "title": _("Phone intake"),
-            "form": form,
-            "history": history,
-            "repeats": {t.pk for t in repeats},
-            "history_url": reverse("admin:tickets_ticket_intake_history"),
-        }
-        return TemplateResponse(request, "admin/tickets/ticket/intake.html", context)
-
-    return view
-
-
-def intake_history_view(ma):
-    """JSON for the intake form's script: the caller's earlier tickets and likely repeats."""
-
-    def view(request):
-        _may_intake(request)
-        phone = phone_or_none(request.GET.get("phone", ""))
-        if phone is None:
-            return JsonResponse({"tickets": []})
-        category = request.GET.get("category")
-        repeats = {
-            t.pk
-            for t in selectors.likely_repeats(
-                phone,
-                category=int(category) if category and category.isdigit() else None,
-                address=request.GET.get("address", ""),
-            )
-        }
-        tickets = [
-            {
-                "number": t.number,
-                "url": reverse("admin:tickets_ticket_change", args=[t.pk]),
-                "submitted_at": timezone.localtime(t.submitted_at).strftime("%Y-%m-%d %H:%M"),
-                "category": t.category.path,
-                "status": t.get_status_display(),
-                "address": t.address,
-                "repeat": t.pk in repeats,
-            }
-            for t in selectors.caller_history(phone)
-        ]
-        return JsonResponse({"tickets": tickets})
 
     return view
 

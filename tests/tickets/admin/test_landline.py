@@ -20,11 +20,12 @@ def intake_post(category, city):
         "contact_phone": "6512 3456",  # a local number, as a Beijing caller says it
         "contact_name": "王建国",
         "kind": "help",
-        "category": category.pk,
+        "category": category.code,
         "urgency": "",
-        "region": city["shenggunan"].pk,
+        "region": city["shenggunan"].code,
         "address": "胜古南里12号楼",
         "description": "12号楼楼牌号缺失。",
+        "ending": "accept",
     }
 
 
@@ -44,17 +45,17 @@ def test_the_callers_history_and_repeats_are_found_however_the_number_is_typed(
     earlier = submit(contact_phone="010 6512 3456")
     client.force_login(staff["operator"])
     data = client.get(
-        reverse("admin:tickets_ticket_intake_history"), {"phone": typed, "category": category.pk}
+        reverse("admin:tickets_ticket_intake_history"), {"phone": typed, "category": category.code}
     ).json()
     assert [t["number"] for t in data["tickets"]] == [earlier.number]
-    assert data["tickets"][0]["repeat"]
-    # the same without JavaScript: the "check" button re-renders the form with the history
+    assert data["tickets"][0]["repeat"] and data["phone"] == LANDLINE
+    # the same without JavaScript: the "suggest" button renders the desk again with the history
     response = client.post(
         reverse("admin:tickets_ticket_intake"),
-        {**intake_post, "contact_phone": typed, "check": "1"},
+        {**intake_post, "contact_phone": typed, "ending": "", "suggest": "1"},
     )
-    assert [t.number for t in response.context["history"]] == [earlier.number]
-    assert earlier.pk in response.context["repeats"]
+    assert [t.number for t in response.context["desk"].history] == [earlier.number]
+    assert earlier.pk in response.context["desk"].repeats
 
 
 def test_a_bad_number_at_the_desk_names_the_field_in_chinese(client, staff, intake_post):
