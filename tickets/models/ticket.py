@@ -264,6 +264,13 @@ class Ticket(models.Model):
                 condition=~Q(status=Status.CLOSED),
                 name="ticket_open_due",
             ),
+            # A unit's list (its tickets among the open ones, by deadline) from the index alone:
+            # the ids of the open tickets in deadline order, matched to the unit's assignments.
+            models.Index(
+                fields=["due_at", "id"],
+                condition=~Q(status=Status.CLOSED),
+                name="ticket_open_by_due",
+            ),
             models.Index(fields=["lead_unit", "status"], name="ticket_lead_status"),
             # The list sorted by deadline over every status (issue 18).
             models.Index(fields=["due_at"], name="ticket_due"),
