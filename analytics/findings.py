@@ -17,7 +17,7 @@ from departments.models import Region
 from tickets.models import Category
 
 from .models import CategoryMonth, DailyIntake, PlaceCategoryDay, RepeatDemand
-from .refresh import previous_month
+from .refresh import previous_month, this_month, until_next_refresh
 
 # -- intake -----------------------------------------------------------------------------------
 
@@ -104,6 +104,7 @@ class Hotspot:
     z: float
 
 
+@until_next_refresh
 def hotspots(today: date, window: int = 7, *, limit: int = 100) -> list[Hotspot]:
     windows = HISTORY_WINDOWS[window]
     recent_start = today - timedelta(days=window - 1)
@@ -133,6 +134,7 @@ def hotspots(today: date, window: int = 7, *, limit: int = 100) -> list[Hotspot]
     return [Hotspot(regions[r], categories[c], n, avg, z) for r, c, n, avg, z in found]
 
 
+@until_next_refresh
 def community_counts(today: date, window: int) -> dict[int, list[tuple[int, int]]]:
     """Tickets per community and leaf category in the last `window` days (the hotspot map):
     {community id: [(category id, tickets), …] busiest first}."""
@@ -197,6 +199,7 @@ class Topic:
     score: float
 
 
+@until_next_refresh
 def topic_candidates(last_month: date, months: int = 3, *, limit: int = 20) -> list[Topic]:
     first = last_month
     for _step in range(months - 1):
@@ -268,3 +271,15 @@ def topic_candidates(last_month: date, months: int = 3, *, limit: int = 20) -> l
         )
         for m in measures
     ]
+
+
+def warm_findings(today: date | None = None) -> None:
+    """Compute the cached findings as the staff pages and the API ask for them (both windows of
+    the hotspots and their map, this month's topic candidates), right after a refresh."""
+    from django.utils import timezone
+
+    today = today or timezone.localdate()
+    for window in HISTORY_WINDOWS:
+        hotspots(today, window=window)
+        community_counts(today, window)
+    topic_candidates(this_month())

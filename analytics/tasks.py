@@ -4,7 +4,7 @@ import logging
 
 from celery import shared_task
 
-from . import refresh
+from . import findings, refresh
 
 log = logging.getLogger(__name__)
 
@@ -16,4 +16,5 @@ def refresh_statistics() -> int:
     days = refresh.refresh_dirty()
     if days:
         log.info("statistics refreshed for %d day(s)", days)
+        findings.warm_findings()
     return days
