@@ -27,6 +27,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
+os.environ.setdefault("DJANGO_SECRET_KEY", "bench-only-" + "x" * 50)  # DEBUG is off
 os.environ["CELERY_BROKER_URL"] = "memory://localhost/"
 if not os.environ.get("DATABASE_URL"):
     os.environ["PORTAL_VAR_DIR"] = os.path.join(tempfile.gettempdir(), "point-lookup-bench")

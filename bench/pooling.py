@@ -108,6 +108,7 @@ def main() -> int:
     base_env = {
         **{k: v for k, v in os.environ.items() if not k.startswith("DATABASE_")},
         "DJANGO_SETTINGS_MODULE": "portal.settings",
+        "DJANGO_SECRET_KEY": os.environ.get("DJANGO_SECRET_KEY", "bench-only-" + "x" * 50),
         "PORTAL_VAR_DIR": str(var),
         "DJANGO_STATIC_ROOT": str(var / "static"),
         "API_STAFF_RATE": "1000000/min",

@@ -24,6 +24,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
+os.environ.setdefault("DJANGO_SECRET_KEY", "bench-only-" + "x" * 50)  # DEBUG is off
 os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "testserver")
 # Hundreds of requests a minute from one user and one address: lift the rate limits.
 os.environ.setdefault("API_STAFF_RATE", "1000000/min")

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.core.cache import caches
+from django.db import connection
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
@@ -147,15 +148,13 @@ def similar_open_tickets(
     if not categories:
         return []
     now = now or timezone.now()
-    candidates = tickets.filter(
-        category__in=categories, submitted_at__gte=now - SIMILAR_WINDOW
-    ).exclude(status=Status.CLOSED)
+    candidates = tickets.filter(submitted_at__gte=now - SIMILAR_WINDOW).exclude(
+        status=Status.CLOSED
+    )
     nearby = _nearby(region)
     if nearby is not None:
         candidates = candidates.filter(nearby)
-    rows = candidates.order_by("-submitted_at").values_list(
-        "number", "status", "submitted_at", "description"
-    )[:SIMILAR_CANDIDATES]
+    rows = _newest(candidates, categories)
     words = bigrams(text)
     found = []
     for number, status, submitted_at, description in rows:
@@ -171,6 +170,29 @@ def similar_open_tickets(
             )
     found.sort(key=lambda row: (-row["similarity"], -row["submitted_at"].timestamp()))
     return found[:SHOWN_SIMILAR]
+
+
+def _newest(candidates: QuerySet, categories) -> QuerySet:
+    """The newest `SIMILAR_CANDIDATES` of `candidates`. Where the database allows it, the newest
+    of each category first, then the newest of those: each part reads its category's index in
+    order and stops, where one query over all of them reads every open ticket of the categories
+    at the place before sorting (29,677 rows, 139 ms, for a busy street's commonest category at
+    ten million tickets)."""
+    columns = ("number", "status", "submitted_at", "description")
+    categories = list(categories)
+    if len(categories) < 2 or not connection.features.supports_slicing_ordering_in_compound:
+        return (
+            candidates.filter(category__in=categories)
+            .order_by("-submitted_at")
+            .values_list(*columns)[:SIMILAR_CANDIDATES]
+        )
+    parts = [
+        candidates.filter(category=category)
+        .order_by("-submitted_at")
+        .values_list(*columns)[:SIMILAR_CANDIDATES]
+        for category in categories
+    ]
+    return parts[0].union(*parts[1:], all=True).order_by("-submitted_at")[:SIMILAR_CANDIDATES]
 
 
 def caller_for(tickets: QuerySet, phone: str, *, category=None, address: str = "") -> dict:

@@ -284,6 +284,17 @@ class Ticket(models.Model):
                 )
                 for column in ("urgency", "channel", "category", "district", "street")
             ),
+            # Open tickets of a few categories near a place, newest first (the desk's similar
+            # tickets): the place's open tickets of those categories only, not all of the
+            # place's open tickets filtered one by one (168 ms for a busy street at 10 M).
+            *(
+                models.Index(
+                    fields=[column, "category", "submitted_at"],
+                    condition=~Q(status=Status.CLOSED),
+                    name=f"ticket_open_{column}_category",
+                )
+                for column in ("district", "street")
+            ),
             models.Index(
                 fields=["submitted_at"],
                 condition=~Q(status=Status.CLOSED) & Q(supervised=True),
