@@ -114,6 +114,11 @@ def main() -> int:
         "API_STAFF_RATE": "1000000/min",
     }
     manage = [sys.executable, str(ROOT / "manage.py")]
+    # With DEBUG off the portal refuses to start without its collected static files (portal.E001).
+    subprocess.run(
+        [*manage, "collectstatic", "--no-input", "--verbosity", "0"],
+        env={**base_env, "DATABASE_URL": server}, check=True,
+    )  # fmt: skip
     token = subprocess.run(
         [*manage, "create_staff_token", "dispatcher", "--name", "bench"],
         env={**base_env, "DATABASE_URL": server}, capture_output=True, text=True, check=True,
