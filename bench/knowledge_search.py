@@ -2,6 +2,7 @@
 (rjieba words, BM25 over a GIN full-text index) against PostgreSQL trigrams (pg_trgm) and an
 in-process index, for speed (p50/p95) and for quality (is the right article first?).
 
+    createdb -h 127.0.0.1 -U postgres knowledge_bench      # once: an empty database
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/knowledge_bench \
         .venv/bin/python bench/knowledge_search.py [--articles 10000] [--runs 20]
 
