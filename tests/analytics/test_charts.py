@@ -12,7 +12,6 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from analytics import refresh
-from analytics.models import PlaceCategoryDay
 from analytics.staff import period_starts
 from departments.models import Department
 from tickets import services
@@ -175,18 +174,8 @@ def test_the_place_and_category_page_has_its_chart(client, staff, submit):
     assert "granularity" not in response.context["form"].fields  # controls that do nothing
 
 
-def test_the_hotspot_page_has_its_chart(client, staff, city, category):
-    today = timezone.localdate()
-    for week in range(1, 9):
-        day = today - timedelta(days=7 * week)
-        PlaceCategoryDay.objects.create(
-            day=day, month=day.replace(day=1), region=city["shenggunan"], district=city["chaoyang"],
-            street=city["hepingjie"], category=category, tickets=1,
-        )  # fmt: skip
-    PlaceCategoryDay.objects.create(
-        day=today, month=today.replace(day=1), region=city["shenggunan"], district=city["chaoyang"],
-        street=city["hepingjie"], category=category, tickets=9,
-    )  # fmt: skip
+def test_the_hotspot_page_has_its_chart(client, staff, spike):
+    spike(timezone.localdate(), 1, 9)
     client.force_login(staff["analyst"])
     chart = client.get(reverse("admin:analytics_hotspots")).context["chart"]
     assert chart["labels"] == ["胜古南社区 · 楼牌号缺失"]

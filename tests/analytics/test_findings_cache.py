@@ -2,14 +2,11 @@
 the refresh task computes them itself (issue 18: at ten million tickets the 30-day hotspots take
 a second to add up)."""
 
-from datetime import timedelta
-
 import pytest
 from django.core.cache import cache
 from django.utils import timezone
 
 from analytics import findings, refresh
-from analytics.models import PlaceCategoryDay
 from analytics.tasks import refresh_statistics
 
 pytestmark = pytest.mark.django_db
@@ -22,23 +19,9 @@ def empty_cache():
     cache.clear()
 
 
-def spike(city, category, today, n):
-    """A community with 2 tickets a week for eight weeks, then `n` today."""
-    for week in range(1, 9):
-        day = today - timedelta(days=7 * week)
-        PlaceCategoryDay.objects.create(
-            day=day, month=day.replace(day=1), region=city["shenggunan"], district=city["chaoyang"],
-            street=city["hepingjie"], category=category, tickets=2,
-        )  # fmt: skip
-    return PlaceCategoryDay.objects.create(
-        day=today, month=today.replace(day=1), region=city["shenggunan"],
-        district=city["chaoyang"], street=city["hepingjie"], category=category, tickets=n,
-    )  # fmt: skip
-
-
-def test_a_finding_is_computed_once_per_publication(city, category):
+def test_a_finding_is_computed_once_per_publication(spike):
     today = timezone.localdate()
-    row = spike(city, category, today, 9)
+    row = spike(today, 2, 9)
     refresh.published()
     assert [s.count for s in findings.hotspots(today, window=7)] == [9]
 
@@ -51,9 +34,9 @@ def test_a_finding_is_computed_once_per_publication(city, category):
     assert [s.count for s in findings.hotspots(today, window=7)] == [12]
 
 
-def test_unpublished_summaries_are_never_cached(city, category):
+def test_unpublished_summaries_are_never_cached(spike):
     today = timezone.localdate()
-    row = spike(city, category, today, 9)
+    row = spike(today, 2, 9)
     assert [s.count for s in findings.hotspots(today, window=7)] == [9]
     row.tickets = 12
     row.save()
