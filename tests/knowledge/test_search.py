@@ -13,30 +13,10 @@ from knowledge.models import Article
 from knowledge.selectors import article_pick, article_search
 from tests.factories import DepartmentFactory, RegionFactory, UserFactory
 
+from .questions import QUESTIONS
+
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate
-
-# (query, the title that must come first)
-FIRST = [
-    ("非京籍 入学 材料", "非京籍适龄儿童在京接受义务教育需要哪些材料"),
-    ("暖气不热找谁", "暖气不热找谁：供暖温度不达标怎么报修"),
-    ("居住证怎么办理", "北京市居住证怎么办理"),
-    ("居住证到期", "居住证到期了怎么签注"),
-    ("异地就医备案", "异地就医怎么备案和直接结算"),
-    ("公积金提取", "住房公积金怎么提取"),
-    ("户口迁入北京", "户口迁入北京有哪些途径"),
-    ("公司没给交社保", "单位不给缴纳社保怎么办"),
-    ("养老金怎么领", "企业职工退休后养老金怎么领取"),
-    ("暖气漏水了", "暖气漏水怎么办"),
-    ("停水了", "停水了怎么查询和报修"),
-    ("租房押金不退", "租房押金不退怎么办"),
-    ("家里有燃气味", "闻到燃气味怎么办"),
-    ("路灯不亮", "路灯不亮找谁"),
-    ("怎么申请失业金", "失业保险金怎么申领"),
-    ("老旧小区加装电梯", "老旧小区加装电梯怎么申请"),
-    ("培训机构不退钱", "校外培训机构不给退费怎么办"),
-    ("楼上邻居太吵", "楼上邻居噪音怎么解决"),
-]
 
 
 @pytest.fixture
@@ -55,7 +35,7 @@ def demo_base(city):
 
 def test_common_questions_find_the_right_article_first(demo_base):
     wrong = []
-    for query, title in FIRST:
+    for query, title in QUESTIONS:
         found = article_search(query=query, audience="public")
         if not found or found[0].title != title:
             wrong.append((query, [a.title for a in found[:3]]))
